@@ -1,0 +1,163 @@
+"""Passport: CME reporting for state medical boards.
+
+``create_app`` builds the one Flask application: settings, extensions, blueprints,
+commands and error pages, each registered by a small helper.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from passport.config import load_settings
+from passport.extensions import csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# templates/, static/ and migrations/ live beside the package at the repo's top level
+# (DESIGN.md §3); the README installs the package editable so they are always found.
+REPO_DIR = PACKAGE_DIR.parent
+MIGRATIONS_DIR = REPO_DIR / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(REPO_DIR / "templates"),
+        static_folder=str(REPO_DIR / "static"),
+    )
+    instance_path = Path(app.instance_path)
+    app.config.from_mapping(load_settings(instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys, use WAL, and let SQLAlchemy own transactions.
+
+    pysqlite's own BEGIN handling breaks SAVEPOINT (used by tests and nested writes), so
+    it is switched off and SQLAlchemy emits BEGIN itself (see ``_sqlite_begin``).
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def register_extensions(app: Flask) -> None:
+    from passport.accounts import passwords
+    from passport.accounts.access import refuse_unmarked_views
+
+    passwords.configure(
+        app.config["PASSPORT_ARGON2_TIME_COST"], app.config["PASSPORT_ARGON2_MEMORY_COST"]
+    )
+    app.before_request(refuse_unmarked_views)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from passport.accounts.queries import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+
+
+def register_blueprints(app: Flask) -> None:
+    from passport.accounts.views import bp as accounts_bp
+    from passport.admin.views import bp as admin_bp
+    from passport.audit.views import bp as audit_bp
+    from passport.home import bp as home_bp
+    from passport.reporting.views import bp as reporting_bp
+    from passport.transcripts.views import bp as transcripts_bp
+
+    for blueprint in (home_bp, accounts_bp, transcripts_bp, reporting_bp, audit_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+ERROR_PAGES = {
+    400: ("Bad request", "We could not understand that request. Please go back and try again."),
+    403: ("Not allowed", "Your account does not have access to this page."),
+    404: ("Not found", "We could not find that page. It may have moved, or the link is wrong."),
+    405: ("Not allowed", "That action is not available here."),
+    413: (
+        "File too large",
+        "That file is larger than this service accepts. Split it into smaller files and "
+        "upload them one at a time.",
+    ),
+    429: (
+        "Too many attempts",
+        "You have tried too many times in a short while. Please wait a minute and try again.",
+    ),
+    500: (
+        "Something went wrong",
+        "An unexpected error occurred on our side. Nothing you sent was half-saved; "
+        "please try again in a moment.",
+    ),
+}
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        if code not in ERROR_PAGES:
+            code = 500
+        if code == 500:
+            db.session.rollback()
+        title, message = ERROR_PAGES[code]
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        message = "Your form expired or was sent from elsewhere. Please go back, reload and retry."
+        return render_template(
+            "errors/error.html", code=400, title="Form expired", message=message
+        ), 400
+
+
+def register_template_helpers(app: Flask) -> None:
+    from passport.accounts.permissions import Permission
+    from passport.formatting import format_credits, format_date, format_datetime
+
+    app.jinja_env.filters["us_date"] = format_date
+    app.jinja_env.filters["us_datetime"] = format_datetime
+    app.jinja_env.filters["credits"] = format_credits
+    app.jinja_env.globals["Permission"] = Permission
+
+
+def register_commands(app: Flask) -> None:
+    from passport.cli import register
+
+    register(app)

@@ -1,0 +1,68 @@
+"""User accounts. One role per account; staff accounts belong to one provider or board."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passport.accounts.permissions import Permission, Role, role_has
+from passport.db import Base, UTCDateTime, utcnow
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('physician', 'provider', 'board', 'admin')", name="role_known"
+        ),
+        sa.CheckConstraint(
+            "(role = 'provider') = (provider_id IS NOT NULL)", name="provider_staff_has_provider"
+        ),
+        sa.CheckConstraint(
+            "(role = 'board') = (board_id IS NOT NULL)", name="board_staff_has_board"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    provider_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("providers.id", ondelete="RESTRICT"), index=True
+    )
+    board_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="RESTRICT"), index=True
+    )
+    is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # Bumped on every password change: sessions carrying an older value end at once.
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    provider = relationship("Provider", lazy="joined")
+    board = relationship("Board", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the user id and the session version."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def can(self, permission: Permission) -> bool:
+        return role_has(self.role, permission)

@@ -1,0 +1,72 @@
+"""Flask commands: ``create-user``, ``seed-demo``."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask
+
+from passport.accounts.permissions import Role
+from passport.errors import DomainError
+from passport.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--provider", "provider_accme_id", help="ACCME provider ID, for provider staff.")
+@click.option("--board", "board_code", help="Board code such as CA-MBC, for board staff.")
+@click.password_option(
+    "--password", envvar="PASSPORT_NEW_USER_PASSWORD", help="Prompted for when not given."
+)
+def create_user_command(
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    provider_accme_id: str | None,
+    board_code: str | None,
+    password: str,
+) -> None:
+    """Create an account: staff accounts name the provider or board they serve."""
+    from passport.accounts.services import create_user
+
+    try:
+        user = create_user(
+            db.session,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            password=password,
+            role=Role(role),
+            provider_accme_id=provider_accme_id,
+            board_code=board_code,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Fill a realistic synthetic world (idempotent: a second run changes nothing)."""
+    from passport.demo import DEMO_ACCOUNTS, seed_demo
+
+    started = time.perf_counter()
+    report = seed_demo(db.session)
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    click.echo(report.summary() + f" ({elapsed:.1f} s)")
+    click.echo("Demo accounts (email / password):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.role:<10} {account.email:<32} {account.password}")

@@ -1,0 +1,92 @@
+"""Settings from PASSPORT_* environment variables, with safe defaults for local use.
+
+Local use needs nothing set: a SQLite file and a secret key generated once, both kept in
+``instance/``. Production (``PASSPORT_ENV=production``) refuses to start unless the secret
+key and database URL are given explicitly, so a forgotten variable can never fall back to
+a throwaway key or a local file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from passport.errors import ConfigurationError
+
+PRODUCTION = "production"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"PASSPORT_{name}")
+    return value if value not in (None, "") else default
+
+
+def _local_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it once with 0600 permissions."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings(instance_path: Path) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment."""
+    environment = _env("ENV", "development")
+    database_url = _env("DATABASE_URL")
+    secret_key = _env("SECRET_KEY")
+    if environment == PRODUCTION:
+        missing = [
+            name
+            for name, value in (
+                ("PASSPORT_SECRET_KEY", secret_key),
+                ("PASSPORT_DATABASE_URL", database_url),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigurationError(
+                "Refusing to start in production without " + " and ".join(missing) + "."
+            )
+    if not database_url:
+        database_url = f"sqlite:///{instance_path / 'passport.sqlite3'}"
+    if not secret_key:
+        secret_key = _local_secret_key(instance_path)
+
+    secure_cookies = environment == PRODUCTION or _env("SECURE_COOKIES") == "1"
+    redis_url = _env("REDIS_URL")
+    return {
+        "PASSPORT_ENV": environment,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PASSPORT_REDIS_URL": redis_url,
+        "PASSPORT_LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute"),
+        "PASSPORT_SMTP_HOST": _env("SMTP_HOST"),
+        "PASSPORT_SMTP_PORT": int(_env("SMTP_PORT", "587")),
+        "PASSPORT_SMTP_USER": _env("SMTP_USER"),
+        "PASSPORT_SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "PASSPORT_MAIL_FROM": _env("MAIL_FROM", "passport@localhost"),
+        "PASSPORT_RESET_TOKEN_MAX_AGE": 60 * 60,
+        # argon2 cost: OWASP's recommended minimum by default; tests lower it for speed.
+        "PASSPORT_ARGON2_TIME_COST": int(_env("ARGON2_TIME_COST", "3")),
+        "PASSPORT_ARGON2_MEMORY_COST": int(_env("ARGON2_MEMORY_COST", "65536")),
+        "PASSPORT_UPLOAD_DIR": _env("UPLOAD_DIR", str(instance_path / "uploads")),
+    }

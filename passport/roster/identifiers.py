@@ -1,0 +1,47 @@
+"""Licence numbers, NPIs and names: normalised in one place, as DESIGN.md asks.
+
+``normalise_license_number`` turns what people type (`` a 12345 ``) into the board's form
+(``A12345``). ``name_key`` folds a name for matching: case, accents, hyphens, spaces,
+apostrophes and suffixes such as Jr. do not make two names differ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE_OR_DASH = re.compile(r"[\s\-]+")
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "do", "phd"}
+_NON_LETTERS = re.compile(r"[^a-z]")
+
+
+def normalise_license_number(raw: str) -> str:
+    """Upper case, no spaces or dashes: `` a 12-345 `` → ``A12345``."""
+    return _SPACE_OR_DASH.sub("", raw or "").upper()
+
+
+def npi_check_digit(first_nine: str) -> int:
+    """The Luhn check digit of an NPI, computed with the card-issuer prefix 80840."""
+    digits = [int(d) for d in "80840" + first_nine]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2 == 0:  # every second digit from the right, starting with the last
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def npi_is_valid(npi: str) -> bool:
+    return bool(re.fullmatch(r"\d{10}", npi)) and npi_check_digit(npi[:9]) == int(npi[9])
+
+
+def name_key(name: str) -> str:
+    """Fold a name for comparison: ``"O'Brien-Smith Jr."`` and ``"obrien smith"`` agree."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    words = [word for word in re.split(r"[\s,.]+", ascii_only) if word]
+    while len(words) > 1 and _NON_LETTERS.sub("", words[-1]) in _NAME_SUFFIXES:
+        words.pop()
+    return _NON_LETTERS.sub("", "".join(words))

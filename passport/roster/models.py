@@ -1,0 +1,80 @@
+"""Boards, their rosters of licensees, and physicians' verified links to licences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passport.db import DOB_CHECK, Base, UTCDateTime, utcnow
+
+
+class Board(Base):
+    """A licensing board; ``license_pattern`` is the regular expression its numbers obey."""
+
+    __tablename__ = "boards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    state: Mapped[str] = mapped_column(sa.String(2))
+    license_pattern: Mapped[str] = mapped_column(sa.String(100))
+    license_example: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Licensee(Base):
+    """One row of a board's roster, as the board supplies it. DOB is month and day only."""
+
+    __tablename__ = "licensees"
+    __table_args__ = (
+        sa.UniqueConstraint("board_id", "license_number"),
+        sa.CheckConstraint(DOB_CHECK, name="dob_is_calendar_day"),
+        sa.CheckConstraint(
+            "status IN ('active', 'inactive', 'expired', 'suspended', 'revoked', 'retired')",
+            name="status_known",
+        ),
+        sa.Index("ix_licensees_board_expires", "board_id", "expires_on"),
+        sa.Index("ix_licensees_npi", "npi"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="RESTRICT"))
+    license_number: Mapped[str] = mapped_column(sa.String(20))
+    npi: Mapped[str | None] = mapped_column(sa.String(10))
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    dob_month: Mapped[int] = mapped_column(sa.SmallInteger)
+    dob_day: Mapped[int] = mapped_column(sa.SmallInteger)
+    license_type: Mapped[str] = mapped_column(sa.String(40), default="Physician and Surgeon")
+    first_issued_on: Mapped[date] = mapped_column(sa.Date)
+    expires_on: Mapped[date] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    specialty: Mapped[str | None] = mapped_column(sa.String(100))
+    attests_geriatric_patients: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    cme_waiver_on_file: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    on_latest_roster: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    board = relationship(Board, lazy="joined")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class LicenseLink(Base):
+    """A physician's verified claim on a licence. A licence has at most one claimant."""
+
+    __tablename__ = "license_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    licensee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("licensees.id", ondelete="RESTRICT"), unique=True
+    )
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    licensee = relationship(Licensee, lazy="joined")
