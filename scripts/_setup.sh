@@ -1,0 +1,29 @@
+# Shared set-up steps for run.sh and test.sh (sourced, not run).
+
+install_system_packages() {
+    # Debian/Ubuntu packages, installed only when missing (needs root or sudo).
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+setup_python_env() {
+    # $1: the extras to install, e.g. "[test]" or "".
+    if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+        install_system_packages python3-venv
+    fi
+    if [ ! -x .venv/bin/python ]; then
+        python3 -m venv .venv
+    fi
+    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip install -q -e ".$1" 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -c "import passport" # fail here, clearly, if the install did not work
+}

@@ -1,0 +1,142 @@
+"""factory_boy factories bound to whatever session the current test uses."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+import sqlalchemy as sa
+from factory.alchemy import SQLAlchemyModelFactory
+
+from passport.accounts.passwords import hash_password
+from passport.extensions import db
+from passport.models import (
+    Activity,
+    Board,
+    Completion,
+    CompletionVersion,
+    Licensee,
+    Provider,
+    User,
+)
+
+_PASSWORD_HASH: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    """Hash the shared test password once per run (argon2 is slow on purpose)."""
+    if "value" not in _PASSWORD_HASH:
+        _PASSWORD_HASH["value"] = hash_password("correct horse battery staple")
+    return _PASSWORD_HASH["value"]
+
+
+def board(code: str = "CA-MBC") -> Board:
+    return db.session.scalar(sa.select(Board).where(Board.code == code))
+
+
+class _Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731 - the per-test session
+        sqlalchemy_session_persistence = "commit"
+
+
+class ProviderFactory(_Base):
+    class Meta:
+        model = Provider
+
+    accme_id = factory.Sequence(lambda n: f"P{n:05d}")
+    name = factory.Sequence(lambda n: f"Provider number {n}")
+
+
+class UserFactory(_Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@passport.example")
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    role = "physician"
+    password_hash = factory.LazyFunction(password_hash)
+
+
+class ProviderStaffFactory(UserFactory):
+    role = "provider"
+    provider = factory.SubFactory(ProviderFactory)
+
+
+class BoardStaffFactory(UserFactory):
+    role = "board"
+    board = factory.LazyFunction(board)
+
+
+_license_numbers = itertools.count(500000)
+
+
+class LicenseeFactory(_Base):
+    class Meta:
+        model = Licensee
+
+    board = factory.LazyFunction(board)
+    license_number = factory.LazyFunction(lambda: f"A{next(_license_numbers)}")
+    first_name = "Jane"
+    last_name = "Doe"
+    dob_month = 4
+    dob_day = 12
+    first_issued_on = date(2010, 4, 1)
+    expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=200))
+    specialty = "Internal Medicine"
+
+
+class ActivityFactory(_Base):
+    class Meta:
+        model = Activity
+
+    provider = factory.SubFactory(ProviderFactory)
+    activity_code = factory.Sequence(lambda n: f"ACT-{n:05d}")
+    title = factory.Sequence(lambda n: f"Grand rounds {n}")
+    activity_type = "live"
+    starts_on = factory.LazyFunction(lambda: date.today() - timedelta(days=300))
+    ends_on = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    max_credits = Decimal("10.00")
+
+
+class CompletionFactory(_Base):
+    class Meta:
+        model = Completion
+
+    activity = factory.SubFactory(ActivityFactory)
+    licensee = factory.SubFactory(LicenseeFactory)
+    learner_key = factory.LazyAttribute(lambda o: f"CA:{o.licensee.license_number}")
+    first_name = factory.LazyAttribute(lambda o: o.licensee.first_name)
+    last_name = factory.LazyAttribute(lambda o: o.licensee.last_name)
+    dob_month = factory.LazyAttribute(lambda o: o.licensee.dob_month)
+    dob_day = factory.LazyAttribute(lambda o: o.licensee.dob_day)
+    license_state = "CA"
+    license_number = factory.LazyAttribute(lambda o: o.licensee.license_number)
+    completed_on = factory.LazyFunction(lambda: date.today() - timedelta(days=10))
+    credits = Decimal("2.00")
+    credit_type_code = "AMA_PRA_1"
+    consent_basis = "year"
+    match_status = "matched"
+
+    @factory.post_generation
+    def first_version(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook
+        if create:
+            db.session.add(
+                CompletionVersion(
+                    completion_id=obj.id,
+                    version=1,
+                    action="add",
+                    first_name=obj.first_name,
+                    last_name=obj.last_name,
+                    dob_month=obj.dob_month,
+                    dob_day=obj.dob_day,
+                    completed_on=obj.completed_on,
+                    credits=obj.credits,
+                    credit_type_code=obj.credit_type_code,
+                )
+            )
+            db.session.commit()
