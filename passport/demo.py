@@ -505,6 +505,7 @@ def _completion_rows(
             "dob_day": person["dob_day"],
             "license_state": state,
             "license_number": person["license_number"],
+            "board_id": person["board_id"],
             "completed_on": completed_on,
             "credits": credits,
             "credit_type_code": credit_links[index][-1] if rng.random() < 0.1 else "AMA_PRA_1",

@@ -233,6 +233,8 @@ class Completion(Base):
     dob_day: Mapped[int] = mapped_column(sa.SmallInteger)
     license_state: Mapped[str | None] = mapped_column(sa.String(2))
     license_number: Mapped[str | None] = mapped_column(sa.String(20))
+    board_id: Mapped[int | None] = mapped_column(sa.ForeignKey("boards.id", ondelete="RESTRICT"))
+    """The board whose licence format the number matches (None when only an NPI is given)."""
     npi: Mapped[str | None] = mapped_column(sa.String(10))
     completed_on: Mapped[date] = mapped_column(sa.Date)
     credits: Mapped[Decimal] = mapped_column("credits_hundredths", CreditHours)

@@ -1,0 +1,121 @@
+"""Matching reported learners to the board's roster, set-based.
+
+A licence (board + number) or NPI finds the licensee; the last name and DOB month/day must
+then agree, forgiving case, accents, hyphens, spaces and suffixes (``name_key``). The
+provider learns only the outcome (matched; no such licence; licence found but name or
+date of birth differ), never the roster's data.
+
+One query per chunk of identities, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from passport.reporting.models import MatchStatus
+from passport.reporting.validation import Identity
+from passport.roster.identifiers import name_key
+from passport.roster.models import Licensee
+
+CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
+
+MATCH_REASONS = {
+    MatchStatus.MATCHED: "Matched to a licensee.",
+    MatchStatus.NO_SUCH_LICENSE: "No licensee with this licence number (or NPI) is on the "
+    "board's roster. Check the number and the licensing state.",
+    MatchStatus.IDENTITY_MISMATCH: "A licensee with this licence number exists, but the last "
+    "name or the date of birth differs from the board's record. Check both with the learner.",
+    MatchStatus.PENDING: "Not matched yet.",
+}
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    status: MatchStatus
+    licensee_id: int | None
+
+    @property
+    def reason(self) -> str:
+        return MATCH_REASONS[self.status]
+
+
+@dataclass(frozen=True)
+class _RosterEntry:
+    id: int
+    board_id: int
+    license_number: str
+    npi: str | None
+    last_name_key: str
+    dob: tuple[int, int]
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _load_roster(session: Session, identities: Iterable[Identity]) -> tuple[dict, dict]:
+    """The roster entries these identities could match: by (board, licence) and by NPI."""
+    numbers_by_board: dict[int, set[str]] = {}
+    npis: set[str] = set()
+    for identity in identities:
+        if identity.license_number and identity.board_id is not None:
+            numbers_by_board.setdefault(identity.board_id, set()).add(identity.license_number)
+        elif identity.npi:
+            npis.add(identity.npi)
+    columns = (
+        Licensee.id,
+        Licensee.board_id,
+        Licensee.license_number,
+        Licensee.npi,
+        Licensee.last_name,
+        Licensee.dob_month,
+        Licensee.dob_day,
+    )
+    queries = [
+        sa.select(*columns).where(Licensee.board_id == board_id, Licensee.license_number.in_(chunk))
+        for board_id, numbers in numbers_by_board.items()
+        for chunk in _chunks(sorted(numbers))
+    ] + [sa.select(*columns).where(Licensee.npi.in_(chunk)) for chunk in _chunks(sorted(npis))]
+    by_license: dict[tuple[int, str], _RosterEntry] = {}
+    by_npi: dict[str, list[_RosterEntry]] = {}
+    for query in queries:
+        for row in session.execute(query):
+            entry = _RosterEntry(
+                row.id,
+                row.board_id,
+                row.license_number,
+                row.npi,
+                name_key(row.last_name),
+                (row.dob_month, row.dob_day),
+            )
+            by_license[(entry.board_id, entry.license_number)] = entry
+            if entry.npi and entry not in by_npi.setdefault(entry.npi, []):
+                by_npi[entry.npi].append(entry)
+    return by_license, by_npi
+
+
+def match_identities(session: Session, identities: list[Identity]) -> list[MatchResult]:
+    """The match outcome for each identity, in order."""
+    by_license, by_npi = _load_roster(session, identities)
+    results = []
+    for identity in identities:
+        if identity.license_number:
+            entry = by_license.get((identity.board_id, identity.license_number))
+            candidates = [entry] if entry else []
+        else:
+            candidates = by_npi.get(identity.npi or "", [])
+        if not candidates:
+            results.append(MatchResult(MatchStatus.NO_SUCH_LICENSE, None))
+            continue
+        wanted = (name_key(identity.last_name), (identity.dob_month, identity.dob_day))
+        found = next((c for c in candidates if (c.last_name_key, c.dob) == wanted), None)
+        if found is None:
+            results.append(MatchResult(MatchStatus.IDENTITY_MISMATCH, None))
+        else:
+            results.append(MatchResult(MatchStatus.MATCHED, found.id))
+    return results

@@ -1,0 +1,211 @@
+"""Streaming parsers for batch files: .xlsx, .csv and XML, each yielding ``RawRecord``s.
+
+A file-level problem (not the format it claims, a decompression bomb, a DTD, too many
+rows, missing columns, an XSD violation) raises ``FileRefused`` with a message for the
+provider; nothing is stored in that case. Row-level problems are validation's job.
+
+.xlsx is read with python-calamine (Rust; about ten times openpyxl's read-only speed,
+see docs/benchmarks.md) after the archive itself is checked for bombs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from passport.errors import DomainError
+from passport.reporting.records import (
+    REQUIRED_COLUMNS,
+    XML_ELEMENTS,
+    Field,
+    RawRecord,
+    header_fields,
+)
+
+MAX_ROWS = 1_000_000
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 250
+XML_NAMESPACE = "urn:passport:completions:v1"
+XSD_PATH = Path(__file__).resolve().parents[2] / "static" / "schemas" / "completions-v1.xsd"
+_TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+
+
+class FileRefused(DomainError):
+    """The whole file is refused; ``str()`` says why in words a provider can act on."""
+
+
+def _records(rows: Iterator[list[Any]], required: list[Field]) -> Iterator[RawRecord]:
+    """Turn rows (header first) into records, skipping blank rows."""
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise FileRefused("The file is empty: it has no header row.") from None
+    fields, missing = header_fields(list(header), required)
+    if missing:
+        raise FileRefused(
+            "The header row is missing these columns: "
+            + ", ".join(missing)
+            + ". Download the template to see the expected header."
+        )
+    for index, row in enumerate(rows, start=2):
+        if index > MAX_ROWS + 1:
+            raise FileRefused(_TOO_MANY_ROWS)
+        values = {
+            field: value
+            for field, value in zip(fields, row, strict=False)
+            if field is not None and value not in (None, "")
+        }
+        if values:
+            yield RawRecord(index, values)
+
+
+def check_xlsx_archive(path: Path) -> None:
+    """Refuse what is not an .xlsx, and archives that would expand into a bomb."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+    except (zipfile.BadZipFile, OSError):
+        raise FileRefused("This file is not an Excel .xlsx workbook.") from None
+    if "xl/workbook.xml" not in names:
+        raise FileRefused("This file is not an Excel .xlsx workbook.")
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise FileRefused("This workbook expands to more than 1 GB. Split it into smaller files.")
+    for member in members:
+        if member.file_size > 10_000_000 and member.file_size > MAX_COMPRESSION_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise FileRefused(
+                "This workbook looks like a decompression bomb (it expands far more than any "
+                "real spreadsheet) and was refused."
+            )
+
+
+def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[RawRecord]:
+    """Records from the first worksheet of an .xlsx file."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    check_xlsx_archive(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+    except (CalamineError, ValueError, OSError) as error:
+        raise FileRefused(f"This workbook could not be read: {error}") from None
+    if sheet.total_height > MAX_ROWS + 1:
+        raise FileRefused(_TOO_MANY_ROWS)
+    try:
+        yield from _records(iter(sheet.iter_rows()), required)
+    finally:
+        workbook.close()
+
+
+def _text_stream(handle: IO[bytes]) -> io.TextIOWrapper:
+    """UTF-8 (with or without BOM) when the start decodes as such, else Windows-1252."""
+    start = handle.read(65536)
+    handle.seek(0)
+    try:
+        start.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as error:
+        encoding = "utf-8-sig" if error.start > len(start) - 4 else "cp1252"
+    if b"\x00" in start:
+        raise FileRefused("This file is not a text .csv file.")
+    return io.TextIOWrapper(handle, encoding=encoding, newline="")
+
+
+def read_csv(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[RawRecord]:
+    """Records from a .csv file (comma, semicolon or tab separated)."""
+    with open(path, "rb") as handle:
+        text = _text_stream(handle)
+        first_line = text.readline()
+        text.seek(0)
+        delimiter = max(",;\t", key=first_line.count)
+        try:
+            yield from _records(iter(csv.reader(text, delimiter=delimiter)), required)
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise FileRefused(f"This .csv file could not be read: {error}") from None
+
+
+_schema: etree.XMLSchema | None = None
+
+
+def completion_schema() -> etree.XMLSchema:
+    global _schema
+    if _schema is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        _schema = etree.XMLSchema(etree.parse(str(XSD_PATH), parser))
+    return _schema
+
+
+def read_xml(path: Path) -> Iterator[RawRecord]:
+    """Records from a Passport XML batch, validated against the XSD while streaming.
+
+    A DTD of any kind is refused before anything is expanded; entities are never
+    resolved and the network is never touched.
+    """
+    tag = f"{{{XML_NAMESPACE}}}Completion"
+    element_fields = {f"{{{XML_NAMESPACE}}}{name}": field for field, name in XML_ELEMENTS.items()}
+    context = etree.iterparse(
+        str(path),
+        events=("start", "end"),
+        schema=completion_schema(),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    number = 0
+    checked_doctype = False
+    try:
+        for event, element in context:
+            if not checked_doctype:
+                checked_doctype = True
+                docinfo = element.getroottree().docinfo
+                if docinfo.doctype or docinfo.internalDTD is not None:
+                    raise FileRefused("XML files with a DTD (DOCTYPE) are refused.")
+                if element.tag != f"{{{XML_NAMESPACE}}}CompletionBatch":
+                    raise FileRefused(
+                        f"The root element must be CompletionBatch in namespace {XML_NAMESPACE}."
+                    )
+            if event != "end" or element.tag != tag:
+                continue
+            number += 1
+            if number > MAX_ROWS:
+                raise FileRefused(_TOO_MANY_ROWS)
+            values = {
+                element_fields[child.tag]: (child.text or "").strip()
+                for child in element
+                if child.tag in element_fields and (child.text or "").strip()
+            }
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            yield RawRecord(number, values)
+    except etree.XMLSyntaxError as error:
+        raise FileRefused(f"The XML file is not valid: {_xml_error(error)}") from None
+    except etree.DocumentInvalid as error:
+        raise FileRefused(f"The XML file does not follow the schema: {_xml_error(error)}") from None
+
+
+def _xml_error(error: Exception) -> str:
+    message = str(error)
+    if "Entity" in message or "entity" in message or "DOCTYPE" in message:
+        return "entities and DTDs are not allowed. " + message[:300]
+    return message[:500]
+
+
+READERS = {"xlsx": read_xlsx, "csv": read_csv, "xml": read_xml}
+
+
+def method_for_filename(filename: str) -> str | None:
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    return suffix if suffix in READERS else None

@@ -1,0 +1,373 @@
+"""The one pipeline every way of reporting feeds: records in, outcomes and stored
+completions out.
+
+``apply_records`` works in chunks: validate every row (all errors at once), look up the
+existing completions of the chunk in one query, decide each row's outcome (created,
+updated, unchanged, deleted, rejected), match new and changed identities to the roster in
+a few queries, then write completions, versions and row outcomes with bulk statements.
+It only flushes: the caller's single transaction makes the upload all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from passport.db import utcnow
+from passport.reporting.matching import match_identities
+from passport.reporting.models import (
+    Activity,
+    Completion,
+    CompletionVersion,
+    ConsentBasis,
+    CreditType,
+    Upload,
+    UploadRow,
+    activity_credit_types,
+)
+from passport.reporting.records import Field, RawRecord
+from passport.reporting.validation import (
+    ActivityFacts,
+    BoardFacts,
+    RowError,
+    ValidationContext,
+    ValidRecord,
+    fold,
+    validate_record,
+)
+from passport.roster.models import Board
+
+CHUNK_SIZE = 2000
+_COMPARED = (
+    "completed_on",
+    "credits",
+    "credit_type_code",
+    "first_name",
+    "last_name",
+    "dob_month",
+    "dob_day",
+)
+
+
+def load_validation_context(
+    session: Session, provider_id: int, today: date, upload_consent: ConsentBasis | None
+) -> ValidationContext:
+    """Everything validation needs, read once per upload."""
+    offered: dict[int, set[str]] = {}
+    for activity_id, code in session.execute(
+        sa.select(activity_credit_types.c.activity_id, activity_credit_types.c.credit_type_code)
+        .join(Activity, Activity.id == activity_credit_types.c.activity_id)
+        .where(Activity.provider_id == provider_id)
+    ):
+        offered.setdefault(activity_id, set()).add(code)
+    activities = {
+        row.activity_code: ActivityFacts(
+            id=row.id,
+            code=row.activity_code,
+            title=row.title,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            max_credits=row.max_credits,
+            credit_type_codes=frozenset(offered.get(row.id, ())),
+        )
+        for row in session.execute(
+            sa.select(
+                Activity.id,
+                Activity.activity_code,
+                Activity.title,
+                Activity.starts_on,
+                Activity.ends_on,
+                Activity.max_credits,
+            ).where(Activity.provider_id == provider_id)
+        )
+    }
+    boards = tuple(
+        BoardFacts(b.id, b.code, b.state, re.compile(b.license_pattern), b.license_example)
+        for b in session.scalars(sa.select(Board).order_by(Board.code))
+    )
+    credit_types: dict[str, str] = {}
+    for credit_type in session.scalars(sa.select(CreditType)):
+        credit_types[fold(credit_type.code)] = credit_type.code
+        credit_types[fold(credit_type.name)] = credit_type.code
+    # What people write for the common ones.
+    for alias, code in (
+        ("amapracategory1", "AMA_PRA_1"),
+        ("category1", "AMA_PRA_1"),
+        ("amapra1", "AMA_PRA_1"),
+        ("aafp", "AAFP_PRESCRIBED"),
+        ("aoa1a", "AOA_1A"),
+        ("aoa1b", "AOA_1B"),
+        ("aoacategory1a", "AOA_1A"),
+        ("aoacategory1b", "AOA_1B"),
+    ):
+        credit_types.setdefault(alias, code)
+    return ValidationContext(activities, boards, credit_types, today, upload_consent)
+
+
+@dataclass
+class OutcomeCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    rejected: int = 0
+    rejected_examples: list[tuple[int, list[RowError]]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.deleted + self.rejected
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+@dataclass
+class _State:
+    """A completion's state while a chunk is decided: existing (``id``) or new."""
+
+    id: int | None
+    values: dict[str, Any]
+    version: int
+    deleted: bool
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    identity_changed: bool = False
+    identity: Any = None
+    consent: str | None = None
+
+
+def _chunked(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def apply_records(
+    session: Session,
+    *,
+    upload: Upload,
+    records: Iterable[RawRecord],
+    context: ValidationContext,
+    actor_user_id: int | None,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> OutcomeCounts:
+    """Validate, decide, match and write every record; return the counts of outcomes."""
+    counts = OutcomeCounts()
+    done = 0
+    for chunk in _chunked(records, chunk_size):
+        _apply_chunk(session, upload, chunk, context, actor_user_id, counts)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return counts
+
+
+def _values_of(record: ValidRecord) -> dict[str, Any]:
+    identity = record.identity
+    return {
+        "completed_on": record.completed_on,
+        "credits": record.credits,
+        "credit_type_code": record.credit_type_code,
+        "first_name": identity.first_name,
+        "last_name": identity.last_name,
+        "dob_month": identity.dob_month,
+        "dob_day": identity.dob_day,
+    }
+
+
+def _load_states(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], _State]:
+    if not keys:
+        return {}
+    rows = session.execute(
+        sa.select(
+            Completion.id,
+            Completion.activity_id,
+            Completion.learner_key,
+            Completion.version,
+            Completion.deleted_at,
+            *(getattr(Completion, name) for name in _COMPARED),
+        ).where(sa.tuple_(Completion.activity_id, Completion.learner_key).in_(sorted(keys)))
+    )
+    return {
+        (row.activity_id, row.learner_key): _State(
+            id=row.id,
+            values={name: getattr(row, name) for name in _COMPARED},
+            version=row.version,
+            deleted=row.deleted_at is not None,
+        )
+        for row in rows
+    }
+
+
+def _decide(record: ValidRecord, state: _State | None) -> tuple[str, str | None, list[RowError]]:
+    """The outcome of one valid record against the current state, and the version action."""
+    if record.action == "delete":
+        if state is None:
+            return (
+                "rejected",
+                None,
+                [
+                    RowError(
+                        Field.ACTIVITY_ID,
+                        "No reported completion of this activity by this learner to delete.",
+                    )
+                ],
+            )
+        return ("unchanged", None, []) if state.deleted else ("deleted", "delete", [])
+    if state is None:
+        return "created", "add", []
+    if state.deleted:
+        return "created", "restore", []
+    if all(state.values[name] == value for name, value in _values_of(record).items()):
+        return "unchanged", None, []
+    return "updated", "update", []
+
+
+def _apply_chunk(
+    session: Session,
+    upload: Upload,
+    chunk: list[RawRecord],
+    context: ValidationContext,
+    actor_user_id: int | None,
+    counts: OutcomeCounts,
+) -> None:
+    checked = [(raw, validate_record(raw, context)) for raw in chunk]
+    keys = {
+        (result.activity.id, result.identity.learner_key)
+        for _, result in checked
+        if isinstance(result, ValidRecord)
+    }
+    states = _load_states(session, keys)
+    now = utcnow()
+    row_outcomes: list[dict[str, Any]] = []
+    row_keys: list[tuple[int, str] | None] = []
+    for raw, result in checked:
+        if not isinstance(result, ValidRecord):
+            _reject(raw, result, counts, row_outcomes, row_keys)
+            continue
+        key = (result.activity.id, result.identity.learner_key)
+        state = states.get(key)
+        outcome, action, errors = _decide(result, state)
+        if outcome == "rejected":
+            _reject(raw, errors, counts, row_outcomes, row_keys)
+            continue
+        if action is not None:
+            if state is None:
+                state = states[key] = _State(id=None, values={}, version=0, deleted=False)
+            values = state.values if action == "delete" else _values_of(result)
+            if action != "delete" and any(
+                state.values.get(name) != values[name]
+                for name in ("first_name", "last_name", "dob_month", "dob_day")
+            ):
+                state.identity_changed = True
+            state.values = dict(values)
+            state.version += 1
+            state.deleted = action == "delete"
+            state.identity = result.identity
+            state.consent = result.consent_basis
+            state.versions.append(
+                {"version": state.version, "action": action, **values, "recorded_at": now}
+            )
+        counts.add(outcome)
+        row_outcomes.append(
+            {
+                "row_number": raw.row_number,
+                "outcome": outcome,
+                "submitted": raw.as_submitted(),
+                "errors": None,
+            }
+        )
+        row_keys.append(key)
+    ids = _write_completions(session, states, upload, now)
+    _write_versions(session, states, ids, upload, actor_user_id)
+    for row, key in zip(row_outcomes, row_keys, strict=True):
+        row["upload_id"] = upload.id
+        row["completion_id"] = ids.get(key) if key else None
+    if row_outcomes:
+        session.execute(sa.insert(UploadRow), row_outcomes)
+
+
+def _reject(raw, errors, counts, row_outcomes, row_keys) -> None:
+    counts.add("rejected")
+    if len(counts.rejected_examples) < 50:
+        counts.rejected_examples.append((raw.row_number, errors))
+    row_outcomes.append(
+        {
+            "row_number": raw.row_number,
+            "outcome": "rejected",
+            "submitted": raw.as_submitted(),
+            "errors": [error.as_dict() for error in errors],
+        }
+    )
+    row_keys.append(None)
+
+
+def _write_completions(session, states, upload, now) -> dict[tuple[int, str], int]:
+    """Insert new completions and update changed ones; return every key's completion id."""
+    ids = {key: state.id for key, state in states.items() if state.id is not None}
+    changed = {key: s for key, s in states.items() if s.versions}
+    to_match = [(key, s) for key, s in changed.items() if s.identity_changed and not s.deleted]
+    matches = dict(
+        zip(
+            [key for key, _ in to_match],
+            match_identities(session, [s.identity for _, s in to_match]),
+            strict=True,
+        )
+    )
+    inserts, updates = [], []
+    for key, state in changed.items():
+        values = {
+            **state.values,
+            "version": state.version,
+            "deleted_at": now if state.deleted else None,
+            "last_upload_id": upload.id,
+            "updated_at": now,
+        }
+        if key in matches:
+            values["licensee_id"] = matches[key].licensee_id
+            values["match_status"] = matches[key].status.value
+        if state.id is None:
+            identity = state.identity
+            inserts.append(
+                {
+                    **values,
+                    "activity_id": key[0],
+                    "learner_key": key[1],
+                    "license_state": identity.license_state,
+                    "license_number": identity.license_number,
+                    "board_id": identity.board_id,
+                    "npi": identity.npi,
+                    "consent_basis": state.consent,
+                    "reported_at": now,
+                }
+            )
+            inserts[-1].setdefault("match_status", "pending")
+        else:
+            values["consent_basis"] = state.consent
+            updates.append({"id": state.id, **values})
+    if inserts:
+        keys = [(row["activity_id"], row["learner_key"]) for row in inserts]
+        new_ids = session.scalars(
+            sa.insert(Completion).returning(Completion.id, sort_by_parameter_order=True), inserts
+        ).all()
+        ids.update(zip(keys, new_ids, strict=True))
+    if updates:
+        session.execute(sa.update(Completion), updates)
+    return ids
+
+
+def _write_versions(session, states, ids, upload, actor_user_id) -> None:
+    versions = [
+        {**entry, "completion_id": ids[key], "upload_id": upload.id, "actor_user_id": actor_user_id}
+        for key, state in states.items()
+        for entry in state.versions
+    ]
+    if versions:
+        session.execute(sa.insert(CompletionVersion), versions)
