@@ -74,7 +74,10 @@ def register_extensions(app: Flask) -> None:
     passwords.configure(
         app.config["PASSPORT_ARGON2_TIME_COST"], app.config["PASSPORT_ARGON2_MEMORY_COST"]
     )
+    from passport.jobs import bind_app
+
     app.before_request(refuse_unmarked_views)
+    bind_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -96,9 +99,18 @@ def register_blueprints(app: Flask) -> None:
     from passport.audit.views import bp as audit_bp
     from passport.home import bp as home_bp
     from passport.reporting.views import bp as reporting_bp
+    from passport.reporting.views import schemas_bp
     from passport.transcripts.views import bp as transcripts_bp
 
-    for blueprint in (home_bp, accounts_bp, transcripts_bp, reporting_bp, audit_bp, admin_bp):
+    for blueprint in (
+        home_bp,
+        accounts_bp,
+        transcripts_bp,
+        reporting_bp,
+        schemas_bp,
+        audit_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -127,8 +139,9 @@ ERROR_PAGES = {
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
-    def render_error(error: Any) -> tuple[str, int]:
-        code = getattr(error, "code", 500) or 500
+    from passport.errors import Forbidden, NotFound
+
+    def render_error_page(code: int) -> tuple[str, int]:
         if code not in ERROR_PAGES:
             code = 500
         if code == 500:
@@ -137,7 +150,12 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     for code in ERROR_PAGES:
-        app.register_error_handler(code, render_error)
+        app.register_error_handler(
+            code, lambda error: render_error_page(getattr(error, "code", 500) or 500)
+        )
+    # Domain errors that escape a view: another tenant's object, or none at all.
+    app.register_error_handler(Forbidden, lambda error: render_error_page(403))
+    app.register_error_handler(NotFound, lambda error: render_error_page(404))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from passport import MIGRATIONS_DIR, create_app
 from passport.extensions import db, limiter
+from passport.jobs import huey
 from tests import factories
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -58,6 +59,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         }
     )
     # create_app configured argon2 from the settings above, before any hash is made.
+    huey.immediate = True  # background jobs run at once, in the test's thread
     with application.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
     yield application

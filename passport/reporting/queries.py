@@ -7,7 +7,17 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.reporting.models import Activity, Completion, MatchStatus, Upload
+from passport.errors import Forbidden, NotFound
+from passport.reporting.models import (
+    Activity,
+    Completion,
+    CompletionVersion,
+    CreditType,
+    MatchStatus,
+    Topic,
+    Upload,
+    UploadRow,
+)
 from passport.transcripts.models import Discrepancy
 
 
@@ -60,3 +70,139 @@ def recent_uploads(session: Session, provider_id: int, limit: int = 10) -> list[
             .limit(limit)
         )
     )
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def paginate(session: Session, query: sa.Select, page: int, size: int = PAGE_SIZE) -> Page:
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    page = max(1, min(page, max(1, -(-(total or 0) // size))))
+    items = list(session.scalars(query.limit(size).offset((page - 1) * size)))
+    return Page(items, page, total or 0, size)
+
+
+def activities_page(session: Session, provider_id: int, search: str, page: int) -> Page:
+    query = sa.select(Activity).where(Activity.provider_id == provider_id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Activity.title).like(pattern),
+                sa.func.lower(Activity.activity_code).like(pattern),
+            )
+        )
+    return paginate(session, query.order_by(Activity.starts_on.desc(), Activity.id.desc()), page)
+
+
+def activity_for_provider(session: Session, provider_id: int, activity_id: int) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound("No such activity.")
+    if activity.provider_id != provider_id:
+        raise Forbidden("This activity belongs to another provider.")
+    return activity
+
+
+def upload_for_provider(session: Session, provider_id: int, upload_id: int) -> Upload:
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise NotFound("No such upload.")
+    if upload.provider_id != provider_id:
+        raise Forbidden("This upload belongs to another provider.")
+    return upload
+
+
+def completion_for_provider(session: Session, provider_id: int, completion_id: int) -> Completion:
+    completion = session.get(Completion, completion_id)
+    if completion is None:
+        raise NotFound("No such record.")
+    if completion.activity.provider_id != provider_id:
+        raise Forbidden("This record belongs to another provider.")
+    return completion
+
+
+def upload_rows_page(session: Session, upload_id: int, outcome: str | None, page: int) -> Page:
+    query = sa.select(UploadRow).where(UploadRow.upload_id == upload_id)
+    if outcome:
+        query = query.where(UploadRow.outcome == outcome)
+    return paginate(session, query.order_by(UploadRow.row_number), page)
+
+
+def iter_upload_rows(session: Session, upload_id: int):
+    """Every row outcome of an upload, streamed in order (for the .xlsx report)."""
+    return session.execute(
+        sa.select(UploadRow.row_number, UploadRow.outcome, UploadRow.submitted, UploadRow.errors)
+        .where(UploadRow.upload_id == upload_id)
+        .order_by(UploadRow.row_number)
+        .execution_options(yield_per=2000)
+    )
+
+
+def uploads_page(session: Session, provider_id: int, page: int) -> Page:
+    query = (
+        sa.select(Upload)
+        .where(Upload.provider_id == provider_id)
+        .order_by(Upload.created_at.desc(), Upload.id.desc())
+    )
+    return paginate(session, query, page)
+
+
+def unmatched_page(session: Session, provider_id: int, page: int) -> Page:
+    query = (
+        sa.select(Completion)
+        .join(Activity, Completion.activity_id == Activity.id)
+        .where(
+            Activity.provider_id == provider_id,
+            Completion.match_status != MatchStatus.MATCHED,
+            Completion.deleted_at.is_(None),
+        )
+        .order_by(Completion.reported_at.desc(), Completion.id.desc())
+    )
+    return paginate(session, query, page)
+
+
+def completion_versions(session: Session, completion_id: int) -> list:
+    return list(
+        session.scalars(
+            sa.select(CompletionVersion)
+            .where(CompletionVersion.completion_id == completion_id)
+            .order_by(CompletionVersion.version.desc())
+        )
+    )
+
+
+def provider_activity_choices(session: Session, provider_id: int) -> list[tuple[str, str]]:
+    return [
+        (code, f"{code} · {title}")
+        for code, title in session.execute(
+            sa.select(Activity.activity_code, Activity.title)
+            .where(Activity.provider_id == provider_id)
+            .order_by(Activity.activity_code)
+        )
+    ]
+
+
+def credit_type_choices(session: Session) -> list[tuple[str, str]]:
+    """Credit types a provider may report (self-reported credit is the physician's own)."""
+    return [
+        (c.code, c.name)
+        for c in session.scalars(sa.select(CreditType).order_by(CreditType.name))
+        if c.code != "SELF_REPORTED"
+    ]
+
+
+def topic_choices(session: Session) -> list[tuple[str, str]]:
+    return [(t.code, t.name) for t in session.scalars(sa.select(Topic).order_by(Topic.name))]

@@ -31,7 +31,7 @@ def _url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = type(rule._converters[name]).__name__.lower().replace("converter", "")
-        values[name] = PLACEHOLDER.get(converter, "placeholder")
+        values[name] = PLACEHOLDER.get(converter.replace("integer", "int"), "placeholder")
     return rule.build(values)[1]
 
 

@@ -1,0 +1,79 @@
+"""Background jobs on Huey.
+
+By default the queue is a SQLite file in ``instance/`` and jobs run in threads of the web
+process (no extra server). With ``PASSPORT_REDIS_URL`` set, the queue is Redis and jobs
+run in separate worker processes: ``huey_consumer passport.jobs.huey -w 2``.
+Tests switch the queue to immediate mode (jobs run at once, in the caller's thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from flask import Flask
+from huey import RedisHuey, SqliteHuey
+
+log = logging.getLogger("passport.jobs")
+
+_REDIS_URL = os.environ.get("PASSPORT_REDIS_URL")
+_INSTANCE = Path(
+    os.environ.get("PASSPORT_INSTANCE_PATH", Path(__file__).resolve().parents[1] / "instance")
+)
+
+if _REDIS_URL:
+    huey = RedisHuey("passport", url=_REDIS_URL)
+else:
+    _INSTANCE.mkdir(parents=True, exist_ok=True)
+    huey = SqliteHuey("passport", filename=str(_INSTANCE / "jobs.sqlite3"))
+
+_app: Flask | None = None
+_consumer_lock = threading.Lock()
+_consumer_started = False
+
+
+def bind_app(app: Flask) -> None:
+    """Let jobs run inside this app (the web process, or a test's app)."""
+    global _app
+    _app = app
+
+
+def _current_app() -> Flask:
+    """The app a job runs in; a separate worker process builds its own from the env."""
+    global _app
+    if _app is None:
+        from passport import create_app
+
+        _app = create_app()
+    return _app
+
+
+def ensure_consumer() -> None:
+    """Start the embedded consumer threads once per process (embedded mode only)."""
+    global _consumer_started
+    if huey.immediate or _REDIS_URL or _consumer_started:
+        return
+    with _consumer_lock:
+        if _consumer_started:
+            return
+        consumer = huey.create_consumer(
+            workers=2, worker_type="thread", periodic=False, check_worker_health=False
+        )
+        threading.Thread(target=consumer.start, name="passport-jobs", daemon=True).start()
+        _consumer_started = True
+        log.info("Started the embedded job consumer (2 threads).")
+
+
+@huey.task(retries=0)
+def process_upload_job(upload_id: int) -> str:
+    from passport.reporting.jobs import run_upload
+
+    with _current_app().app_context():
+        return run_upload(upload_id)
+
+
+def enqueue_upload(upload_id: int) -> None:
+    ensure_consumer()
+    process_upload_job(upload_id)
