@@ -152,8 +152,13 @@ def read_xml(path: Path) -> Iterator[RawRecord]:
     """
     tag = f"{{{XML_NAMESPACE}}}Completion"
     element_fields = {f"{{{XML_NAMESPACE}}}{name}": field for field, name in XML_ELEMENTS.items()}
+    with open(path, "rb") as handle:
+        yield from _iterate_xml(handle, tag, element_fields)
+
+
+def _iterate_xml(handle, tag: str, element_fields: dict) -> Iterator[RawRecord]:
     context = etree.iterparse(
-        str(path),
+        handle,
         events=("start", "end"),
         schema=completion_schema(),
         resolve_entities=False,

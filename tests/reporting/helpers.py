@@ -1,0 +1,76 @@
+"""Builders for test upload files and a small reporting world."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+
+from passport.reporting.parsers import XML_NAMESPACE
+from passport.reporting.records import COLUMN_TITLES, XML_ELEMENTS, Field
+
+HEADER = [COLUMN_TITLES[field] for field in Field]
+
+
+def row(**values) -> dict[Field, object]:
+    """A valid record for the standard world, with ``values`` overriding fields."""
+    base = {
+        Field.ACTION: "Add",
+        Field.ACTIVITY_ID: "ACT-1",
+        Field.COMPLETION_DATE: (date.today() - timedelta(days=5)).strftime("%m/%d/%Y"),
+        Field.FIRST_NAME: "Jane",
+        Field.LAST_NAME: "Doe",
+        Field.DOB: "04/12",
+        Field.LICENSING_STATE: "CA",
+        Field.LICENSE_OR_NPI: "A123456",
+        Field.CREDITS: "2.5",
+        Field.CREDIT_TYPE: "AMA PRA Category 1",
+        Field.PERMISSION: "Yes",
+        Field.PERMISSION_SCOPE: "year",
+    }
+    base.update({Field(key): value for key, value in values.items()})
+    return base
+
+
+def xlsx_bytes(rows: Iterable[dict], header: list[str] = HEADER) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for values in rows:
+        sheet.append([values.get(field, None) for field in Field])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: Iterable[dict], header: list[str] = HEADER) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for values in rows:
+        writer.writerow([values.get(field, "") for field in Field])
+    return buffer.getvalue().encode("utf-8")
+
+
+def xml_bytes(rows: Iterable[dict]) -> bytes:
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<CompletionBatch xmlns="{XML_NAMESPACE}">']
+    for values in rows:
+        parts.append("<Completion>")
+        for field, value in values.items():
+            if value not in (None, ""):
+                name = XML_ELEMENTS[field]
+                parts.append(f"<{name}>{escape(str(value))}</{name}>")
+        parts.append("</Completion>")
+    parts.append("</CompletionBatch>")
+    return "".join(parts).encode("utf-8")
+
+
+def write(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
