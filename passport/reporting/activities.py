@@ -16,6 +16,7 @@ from passport.audit.services import record_event
 from passport.errors import ValidationError
 from passport.reporting.models import ACTIVITY_TYPES, Activity, CreditType, Topic
 from passport.reporting.parsers import FileRefused, check_xlsx_archive
+from passport.reporting.pipeline import credit_type_lookup
 from passport.reporting.validation import QUARTER, fold, parse_credits, parse_date
 
 ACTIVITY_COLUMNS = {
@@ -172,7 +173,7 @@ def import_activities(
 def _import_rows(
     session, provider_id, user_id, header, rows: Iterable[list]
 ) -> list[ActivityImportRow]:
-    credit_types, topics = _lookup(session, CreditType), _lookup(session, Topic)
+    credit_types, topics = credit_type_lookup(session), _lookup(session, Topic)
     type_lookup = {fold(code): code for code in ACTIVITY_TYPES} | {
         fold(label): code for code, label in ACTIVITY_TYPES.items()
     }

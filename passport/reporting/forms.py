@@ -12,16 +12,25 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from passport.reporting.models import ACTIVITY_TYPES
 
-CONSENT_CHOICES = [
-    ("activity", "For this activity"),
-    ("year", "For a year"),
-    ("until_withdrawn", "Until withdrawn"),
-]
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+CONSENT_CHOICES = choices(
+    [
+        ("activity", "For this activity"),
+        ("year", "For a year"),
+        ("until_withdrawn", "Until withdrawn"),
+    ]
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -32,7 +41,7 @@ class MultiCheckboxField(SelectMultipleField):
 class ActivityForm(FlaskForm):
     activity_code = StringField("Activity ID", validators=[DataRequired(), Length(max=50)])
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    activity_type = SelectField("Type", choices=list(ACTIVITY_TYPES.items()))
+    activity_type = SelectField("Type", choices=choices(ACTIVITY_TYPES.items()))
     starts_on = DateField("Start date", validators=[InputRequired()])
     ends_on = DateField("End date", validators=[InputRequired()])
     max_credits = DecimalField(
@@ -48,7 +57,9 @@ class ActivityForm(FlaskForm):
 class CompletionForm(FlaskForm):
     """One learner, the same fields as a row of the Excel template."""
 
-    record_action = SelectField("Record action", choices=[("Add", "Add"), ("Delete", "Delete")])
+    record_action = SelectField(
+        "Record action", choices=choices([("Add", "Add"), ("Delete", "Delete")])
+    )
     activity_id = SelectField("Activity", validators=[DataRequired()])
     completion_date = StringField("Completion date", description="MM/DD/YYYY")
     first_name = StringField("First name", validators=[Length(max=100)])

@@ -92,10 +92,16 @@ def load_validation_context(
         BoardFacts(b.id, b.code, b.state, re.compile(b.license_pattern), b.license_example)
         for b in session.scalars(sa.select(Board).order_by(Board.code))
     )
-    credit_types: dict[str, str] = {}
+    credit_types = credit_type_lookup(session)
+    return ValidationContext(activities, boards, credit_types, today, upload_consent)
+
+
+def credit_type_lookup(session: Session) -> dict[str, str]:
+    """Folded code, name or common shorthand of each credit type → its code."""
+    lookup: dict[str, str] = {}
     for credit_type in session.scalars(sa.select(CreditType)):
-        credit_types[fold(credit_type.code)] = credit_type.code
-        credit_types[fold(credit_type.name)] = credit_type.code
+        lookup[fold(credit_type.code)] = credit_type.code
+        lookup[fold(credit_type.name)] = credit_type.code
     # What people write for the common ones.
     for alias, code in (
         ("amapracategory1", "AMA_PRA_1"),
@@ -107,8 +113,8 @@ def load_validation_context(
         ("aoacategory1a", "AOA_1A"),
         ("aoacategory1b", "AOA_1B"),
     ):
-        credit_types.setdefault(alias, code)
-    return ValidationContext(activities, boards, credit_types, today, upload_consent)
+        lookup.setdefault(alias, code)
+    return lookup
 
 
 @dataclass

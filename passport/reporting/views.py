@@ -35,6 +35,7 @@ from passport.reporting.forms import (
     IdentityForm,
     LearnerFileForm,
     UploadForm,
+    choices,
 )
 from passport.reporting.matching import MATCH_REASONS
 from passport.reporting.models import ConsentBasis, UploadMethod
@@ -71,8 +72,8 @@ def home() -> str:
 
 def _activity_form(activity=None) -> ActivityForm:
     form = ActivityForm(obj=activity)
-    form.credit_type_codes.choices = queries.credit_type_choices(db.session)
-    form.topic_codes.choices = queries.topic_choices(db.session)
+    form.credit_type_codes.choices = choices(queries.credit_type_choices(db.session))
+    form.topic_codes.choices = choices(queries.topic_choices(db.session))
     if activity is not None and not form.is_submitted():
         form.credit_type_codes.data = [c.code for c in activity.credit_types]
         form.topic_codes.data = [t.code for t in activity.topics]
