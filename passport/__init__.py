@@ -6,6 +6,7 @@ commands and error pages, each registered by a small helper.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ MIGRATIONS_DIR = REPO_DIR / "migrations"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
+        instance_path=os.environ.get("PASSPORT_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(REPO_DIR / "templates"),
         static_folder=str(REPO_DIR / "static"),

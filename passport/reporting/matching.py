@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from passport.bulk import stage_keys
 from passport.reporting.models import MatchStatus
 from passport.reporting.validation import Identity
 from passport.roster.identifiers import name_key
@@ -76,10 +77,25 @@ def _load_roster(session: Session, identities: Iterable[Identity]) -> tuple[dict
         Licensee.dob_month,
         Licensee.dob_day,
     )
+    staged = stage_keys(
+        session,
+        sorted(
+            (board_id, number)
+            for board_id, numbers in numbers_by_board.items()
+            for number in numbers
+        ),
+        "passport_licence_keys",
+        "board_id INTEGER, license_number VARCHAR(20)",
+    )
     queries = [
-        sa.select(*columns).where(Licensee.board_id == board_id, Licensee.license_number.in_(chunk))
-        for board_id, numbers in numbers_by_board.items()
-        for chunk in _chunks(sorted(numbers))
+        sa.select(*columns).join_from(
+            Licensee,
+            staged,
+            sa.and_(
+                Licensee.board_id == staged.c.board_id,
+                Licensee.license_number == staged.c.license_number,
+            ),
+        )
     ] + [sa.select(*columns).where(Licensee.npi.in_(chunk)) for chunk in _chunks(sorted(npis))]
     by_license: dict[tuple[int, str], _RosterEntry] = {}
     by_npi: dict[str, list[_RosterEntry]] = {}

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from passport.bulk import insert_rows, stage_keys
 from passport.db import utcnow
 from passport.reporting.matching import match_identities
 from passport.reporting.models import (
@@ -191,6 +192,7 @@ def _values_of(record: ValidRecord) -> dict[str, Any]:
 def _load_states(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], _State]:
     if not keys:
         return {}
+    on, staged = _staged_keys_join(session, keys)
     rows = session.execute(
         sa.select(
             Completion.id,
@@ -199,7 +201,7 @@ def _load_states(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int
             Completion.version,
             Completion.deleted_at,
             *(getattr(Completion, name) for name in _COMPARED),
-        ).where(sa.tuple_(Completion.activity_id, Completion.learner_key).in_(sorted(keys)))
+        ).join_from(Completion, staged, on)
     )
     return {
         (row.activity_id, row.learner_key): _State(
@@ -210,6 +212,17 @@ def _load_states(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int
         )
         for row in rows
     }
+
+
+def _staged_keys_join(session: Session, keys: set[tuple[int, str]]):
+    """Completions joined to this chunk's (activity, learner) keys, staged in a temp table."""
+    staged = stage_keys(
+        session, sorted(keys), "passport_chunk_keys", "activity_id INTEGER, learner_key VARCHAR(40)"
+    )
+    return sa.and_(
+        Completion.activity_id == staged.c.activity_id,
+        Completion.learner_key == staged.c.learner_key,
+    ), staged
 
 
 def _decide(record: ValidRecord, state: _State | None) -> tuple[str, str | None, list[RowError]]:
@@ -297,7 +310,7 @@ def _apply_chunk(
         row["upload_id"] = upload.id
         row["completion_id"] = ids.get(key) if key else None
     if row_outcomes:
-        session.execute(sa.insert(UploadRow), row_outcomes)
+        insert_rows(session, UploadRow.__table__, row_outcomes)
 
 
 def _reject(raw, errors, counts, row_outcomes, row_keys) -> None:
@@ -359,11 +372,11 @@ def _write_completions(session, states, upload, now) -> dict[tuple[int, str], in
             values["consent_basis"] = state.consent
             updates.append({"id": state.id, **values})
     if inserts:
-        keys = [(row["activity_id"], row["learner_key"]) for row in inserts]
-        new_ids = session.scalars(
-            sa.insert(Completion).returning(Completion.id, sort_by_parameter_order=True), inserts
-        ).all()
-        ids.update(zip(keys, new_ids, strict=True))
+        # Core executemany without RETURNING is the fast path on both databases; the new
+        # ids are then read back by key in one query.
+        insert_rows(session, Completion.__table__, [_core(row) for row in inserts])
+        keys = {(row["activity_id"], row["learner_key"]) for row in inserts}
+        ids.update(_ids_by_key(session, keys))
     if updates:
         session.execute(sa.update(Completion), updates)
     return ids
@@ -371,9 +384,36 @@ def _write_completions(session, states, upload, now) -> dict[tuple[int, str], in
 
 def _write_versions(session, states, ids, upload, actor_user_id) -> None:
     versions = [
-        {**entry, "completion_id": ids[key], "upload_id": upload.id, "actor_user_id": actor_user_id}
+        _core(
+            {
+                **entry,
+                "completion_id": ids[key],
+                "upload_id": upload.id,
+                "actor_user_id": actor_user_id,
+            }
+        )
         for key, state in states.items()
         for entry in state.versions
     ]
     if versions:
-        session.execute(sa.insert(CompletionVersion), versions)
+        insert_rows(session, CompletionVersion.__table__, versions)
+
+
+def _core(values: dict[str, Any]) -> dict[str, Any]:
+    """Attribute names → column names, for Core inserts (credits are stored in hundredths)."""
+    if "credits" in values:
+        values = dict(values)
+        values["credits_hundredths"] = values.pop("credits")
+    return values
+
+
+def _ids_by_key(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    on, staged = _staged_keys_join(session, keys)
+    return {
+        (row.activity_id, row.learner_key): row.id
+        for row in session.execute(
+            sa.select(Completion.id, Completion.activity_id, Completion.learner_key).join_from(
+                Completion, staged, on
+            )
+        )
+    }

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from passport.reporting.models import ConsentBasis
@@ -38,6 +39,8 @@ _DAYS_IN_MONTH = {
 _DOB_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?:\s*[/\-.]\s*\d{2,4})?\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _US_DATE = re.compile(r"^\s*(\d{1,2})[/\-](\d{1,2})[/\-](\d{4})\s*$")
+_NOT_A_NAME = re.compile(r"[\x00-\x1f\x7f<>{}\[\]|\\@=;0-9]")
+_A_LETTER = re.compile(r"[^\W\d_]")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0"}
 _SCOPES = {
@@ -124,6 +127,7 @@ class ValidRecord:
     consent_basis: str
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower-case, accent-free, alphanumerics only: for forgiving look-ups."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -135,6 +139,8 @@ def fold(text: str) -> str:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return (value if value.isascii() else unicodedata.normalize("NFC", value)).strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFC", str(value)).strip()
@@ -146,7 +152,12 @@ def parse_date(value: Any) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    return _parse_date_text(_text(value))
+
+
+@lru_cache(maxsize=8192)
+def _parse_date_text(text: str) -> date | None:
+    """Dates repeat a lot within a file: each distinct text is parsed once."""
     for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_US_DATE, (2, 0, 1))):
         match = pattern.match(text)
         if match:
@@ -163,7 +174,12 @@ def parse_dob(value: Any) -> tuple[int, int] | None:
     Excel date. Returns ``None`` unless it is a real calendar day (02/29 allowed)."""
     if isinstance(value, date | datetime):
         return value.month, value.day
-    match = _DOB_TEXT.match(_text(value))
+    return _parse_dob_text(_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _parse_dob_text(text: str) -> tuple[int, int] | None:
+    match = _DOB_TEXT.match(text)
     if not match:
         return None
     month, day = int(match.group(1)), int(match.group(2))
@@ -190,9 +206,9 @@ def _check_name(value: Any, field: Field, errors: list[RowError]) -> str:
         errors.append(RowError(field, "Required."))
     elif len(name) > MAX_NAME_LENGTH:
         errors.append(RowError(field, f"Longer than {MAX_NAME_LENGTH} characters."))
-    elif any(unicodedata.category(ch).startswith("C") for ch in name):
+    elif not name.isascii() and any(unicodedata.category(ch).startswith("C") for ch in name):
         errors.append(RowError(field, "Contains control characters."))
-    elif not any(ch.isalpha() for ch in name) or any(ch in "<>{}[]|\\@=;" for ch in name):
+    elif _NOT_A_NAME.search(name) or not _A_LETTER.search(name):
         errors.append(
             RowError(field, "Not a name: use letters, spaces, hyphens, apostrophes or periods.")
         )

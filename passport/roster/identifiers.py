@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE_OR_DASH = re.compile(r"[\s\-]+")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "do", "phd"}
@@ -37,6 +38,7 @@ def npi_is_valid(npi: str) -> bool:
     return bool(re.fullmatch(r"\d{10}", npi)) and npi_check_digit(npi[:9]) == int(npi[9])
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Fold a name for comparison: ``"O'Brien-Smith Jr."`` and ``"obrien smith"`` agree."""
     decomposed = unicodedata.normalize("NFKD", name or "")

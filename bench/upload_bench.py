@@ -1,0 +1,332 @@
+"""Benchmark: 100,000-row .xlsx and XML uploads end to end (parse, validate, match, store),
+against a raw baseline measured in the same run on the same rows (parse only with the same
+parser, plus a bulk insert of the same rows into a plain table).
+
+    .venv/bin/python bench/upload_bench.py                 # SQLite, and PostgreSQL if it answers
+    .venv/bin/python bench/upload_bench.py --rows 20000    # a quicker run
+
+Each measurement runs in its own process so its peak memory (ru_maxrss) is its own.
+Results go to stdout and to docs/benchmarks.md (section "Uploads").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+ROSTER = 150_000
+ACTIVITIES = 200
+
+
+def _letters(number: int) -> str:
+    """A name-like word for a number (names have no digits)."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if number == 0:
+            return word.capitalize()
+
+
+def _rows(count: int):
+    """Deterministic learner rows: 95% match the roster, 5% do not."""
+    rng = random.Random(7)
+    today = date.today()
+    for n in range(count):
+        who = rng.randrange(ROSTER)
+        yield {
+            "action": "Add",
+            "activity": f"B-{n % ACTIVITIES:04d}",
+            "completed": (today - timedelta(days=1 + n % 200)),
+            "first": "First" + _letters(who),
+            "last": ("Last" if n % 20 else "Other") + _letters(who),
+            "dob": f"{1 + who % 12:02d}/{1 + who % 28:02d}",
+            "state": "CA",
+            "license": f"A{100000 + who}",
+            "credits": (1 + n % 8) / 4,
+            "type": "AMA PRA Category 1",
+        }
+
+
+def make_files(directory: Path, count: int) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    from passport.reporting.parsers import XML_NAMESPACE
+    from passport.reporting.records import COLUMN_TITLES, Field
+
+    xlsx = directory / f"bench-{count}.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([COLUMN_TITLES[f] for f in list(Field)[:10]])
+    for r in _rows(count):
+        sheet.append(
+            [
+                r["action"],
+                r["activity"],
+                r["completed"],
+                r["first"],
+                r["last"],
+                r["dob"],
+                r["state"],
+                r["license"],
+                r["credits"],
+                r["type"],
+            ]
+        )
+    workbook.save(xlsx)
+    xml = directory / f"bench-{count}.xml"
+    with open(xml, "w", encoding="utf-8") as out:
+        out.write(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<CompletionBatch xmlns="{XML_NAMESPACE}">\n'
+        )
+        for r in _rows(count):
+            out.write(
+                f"<Completion><RecordAction>Add</RecordAction><ActivityID>{r['activity']}</ActivityID>"
+                f"<CompletionDate>{r['completed'].isoformat()}</CompletionDate>"
+                f"<FirstName>{r['first']}</FirstName><LastName>{r['last']}</LastName>"
+                f"<DateOfBirth>{r['dob']}</DateOfBirth><LicensingState>CA</LicensingState>"
+                f"<LicensingIDOrNPI>{r['license']}</LicensingIDOrNPI><Credits>{r['credits']}</Credits>"
+                f"<CreditType>{r['type']}</CreditType></Completion>\n"
+            )
+        out.write("</CompletionBatch>\n")
+    return xlsx, xml
+
+
+def prepare_database(url: str) -> None:
+    """Migrate and fill a roster and the provider's activities (not timed)."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from passport import MIGRATIONS_DIR, create_app
+    from passport.extensions import db
+    from passport.models import Activity, Board, Licensee, Provider
+    from passport.reporting.models import activity_credit_types
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        board_id = db.session.scalar(sa.select(Board.id).where(Board.code == "CA-MBC"))
+        db.session.execute(
+            sa.insert(Licensee),
+            [
+                {
+                    "board_id": board_id,
+                    "license_number": f"A{100000 + n}",
+                    "first_name": "First" + _letters(n),
+                    "last_name": "Last" + _letters(n),
+                    "dob_month": 1 + n % 12,
+                    "dob_day": 1 + n % 28,
+                    "first_issued_on": date(2010, 1, 1),
+                    "expires_on": date(2027, 1, 31),
+                }
+                for n in range(ROSTER)
+            ],
+        )
+        provider = Provider(accme_id="BENCH", name="Benchmark provider")
+        db.session.add(provider)
+        db.session.flush()
+        ids = db.session.scalars(
+            sa.insert(Activity).returning(Activity.id),
+            [
+                {
+                    "provider_id": provider.id,
+                    "activity_code": f"B-{n:04d}",
+                    "title": f"Bench {n}",
+                    "activity_type": "enduring",
+                    "starts_on": date.today() - timedelta(days=400),
+                    "ends_on": date.today(),
+                    "max_credits": Decimal(4),
+                }
+                for n in range(ACTIVITIES)
+            ],
+        ).all()
+        db.session.execute(
+            sa.insert(activity_credit_types),
+            [{"activity_id": i, "credit_type_code": "AMA_PRA_1"} for i in ids],
+        )
+        db.session.commit()
+
+
+def run_case(url: str, case: str, path: str) -> dict:
+    """One measurement, in this (fresh) process."""
+    import sqlalchemy as sa
+
+    from passport import create_app
+    from passport.extensions import db
+    from passport.models import Provider
+    from passport.reporting import services
+    from passport.reporting.models import ConsentBasis, UploadMethod
+    from passport.reporting.parsers import READERS
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    method = Path(path).suffix.lstrip(".")
+    with app.app_context():
+        started = time.perf_counter()
+        if case == "pipeline":
+            provider_id = db.session.scalar(
+                sa.select(Provider.id).where(Provider.accme_id == "BENCH")
+            )
+            for table in ("upload_rows", "completion_versions", "completions"):  # a fresh start
+                db.session.execute(sa.text(f"DELETE FROM {table}"))
+            upload = services.create_upload(
+                db.session,
+                provider_id=provider_id,
+                user_id=None,
+                method=UploadMethod(method),
+                stored=services.StoredFile(Path(path), "0" * 64, 0),
+                original_filename=path,
+                consent=ConsentBasis.YEAR,
+            )
+            started = time.perf_counter()
+            counts = services.process_upload(db.session, upload)
+            db.session.commit()
+            rows = counts.total
+            detail = {"created": counts.created, "rejected": counts.rejected}
+        elif case == "parse":
+            rows = sum(1 for _ in READERS[method](Path(path)))
+            detail = {}
+        else:  # bulk insert of the same rows into a plain table
+            records = list(READERS[method](Path(path)))
+            started = time.perf_counter()
+            table = sa.table("bench_raw", *(sa.column(f"c{n}") for n in range(10)))
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP TABLE IF EXISTS bench_raw")
+                connection.exec_driver_sql(
+                    "CREATE TABLE bench_raw (" + ", ".join(f"c{n} TEXT" for n in range(10)) + ")"
+                )
+                connection.execute(
+                    table.insert(),
+                    [{f"c{n}": str(v) for n, v in enumerate(r.values.values())} for r in records],
+                )
+            rows = len(records)
+            detail = {}
+        elapsed = time.perf_counter() - started
+    peak_mb = _peak_rss_mb()
+    return {
+        "case": case,
+        "format": method,
+        "rows": rows,
+        "seconds": round(elapsed, 2),
+        "rows_per_s": round(rows / elapsed),
+        "peak_mb": round(peak_mb),
+        **detail,
+    }
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: the latter carries the
+    parent's peak over fork and exec, which would count the benchmark driver's memory."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(url: str, case: str, path: Path) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--case", case, "--url", url, "--file", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def postgres_url() -> str | None:
+    try:
+        import psycopg
+
+        name = f"passport_bench_{os.getpid()}"
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    except Exception as error:  # noqa: BLE001
+        print(f"PostgreSQL skipped: {error}", file=sys.stderr)
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--case")
+    parser.add_argument("--url")
+    parser.add_argument("--file")
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(run_case(args.url, args.case, args.file)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        xlsx, xml = make_files(directory, args.rows)
+        results = []
+        targets = [("SQLite", f"sqlite:///{directory / 'bench.sqlite3'}")]
+        pg = postgres_url()
+        if pg:
+            targets.append(("PostgreSQL", pg))
+        for label, url in targets:
+            prepare_database(url)
+            for path in (xlsx, xml):
+                for case in ("parse", "insert", "pipeline"):
+                    result = measure(url, case, path) | {"database": label}
+                    print(json.dumps(result), flush=True)
+                    results.append(result)
+    write_report(results, args.rows)
+
+
+def write_report(results: list[dict], rows: int) -> None:
+    lines = [
+        "## Uploads (issue 3)",
+        "",
+        f"`.venv/bin/python bench/upload_bench.py` ({rows:,} rows, roster of {ROSTER:,}, "
+        f"95% matching; measured {date.today():%Y-%m-%d} on this 2-core machine).",
+        "Raw baseline = the same parser alone, plus a bulk insert of the same rows into a plain "
+        "table; the pipeline parses, validates, matches and stores completions, versions and "
+        "per-row outcomes in one transaction.",
+        "",
+        "| database | format | parse rows/s | bulk insert rows/s | raw baseline rows/s | "
+        "pipeline rows/s | pipeline / baseline | pipeline peak MB |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    by_key = {(r["database"], r["format"], r["case"]): r for r in results}
+    for database in dict.fromkeys(r["database"] for r in results):
+        for fmt in ("xlsx", "xml"):
+            parse = by_key[(database, fmt, "parse")]
+            insert = by_key[(database, fmt, "insert")]
+            pipeline = by_key[(database, fmt, "pipeline")]
+            baseline = rows / (parse["seconds"] + insert["seconds"])
+            lines.append(
+                f"| {database} | {fmt} | {parse['rows_per_s']:,} | {insert['rows_per_s']:,} | "
+                f"{baseline:,.0f} | {pipeline['rows_per_s']:,} | {pipeline['rows_per_s'] / baseline:.2f} | "
+                f"{pipeline['peak_mb']} |"
+            )
+    section = "\n".join(lines) + "\n"
+    target = REPO / "docs" / "benchmarks.md"
+    text = target.read_text() if target.exists() else "# Benchmarks\n\n"
+    start = text.find("## Uploads (issue 3)")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    target.write_text(text)
+    print(section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""A fast bulk INSERT for the upload pipeline's hot path.
+
+SQLAlchemy's executemany spends about 20 µs per row building and processing parameters,
+which at 100,000 rows × three tables is most of an upload's time. Here each column's
+bind processor (the same type conversions SQLAlchemy applies: credits to hundredths,
+timestamps to UTC, JSON) is looked up once and applied in one tight loop, and the rows
+go to the driver's executemany as plain tuples. Column defaults are applied once per
+batch for columns the rows leave out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+
+def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts keyed by column name) into ``table`` in the session's
+    transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    unknown = [name for name in names if name not in table.c]
+    if unknown:
+        raise KeyError(f"{table.name} has no columns {unknown}")
+    defaults = {}
+    for column in table.columns:
+        if column.name in names or column.primary_key or column.default is None:
+            continue
+        default = column.default
+        defaults[column.name] = default.arg(None) if default.is_callable else default.arg
+    columns = names + list(defaults)
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in columns)}) "
+        f"VALUES ({', '.join([placeholder] * len(columns))})"
+    )
+    default_values = [defaults[name] for name in defaults]
+    converted = [(index, process) for index, process in enumerate(processors) if process]
+    parameters = []
+    for row in rows:
+        values = [row.get(name) for name in names] + default_values
+        for index, process in converted:
+            if values[index] is not None:
+                values[index] = process(values[index])
+        parameters.append(tuple(values))
+    connection.exec_driver_sql(sql, parameters)
+
+
+def stage_keys(
+    session: Session, rows: list[tuple[Any, ...]], name: str, columns: str
+) -> sa.TableClause:
+    """Put ``rows`` in a per-connection temporary table ``name`` and return it, for a
+    set-based join. Joining on a staged key list beats long IN lists, which both compile
+    slowly and (for pairs of keys) make the database probe every combination."""
+    connection = session.connection()
+    column_names = [part.split()[0] for part in columns.split(",")]
+    connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({columns})")
+    connection.exec_driver_sql(f"DELETE FROM {name}")
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    if rows:
+        connection.exec_driver_sql(
+            f"INSERT INTO {name} VALUES ({', '.join([placeholder] * len(column_names))})", rows
+        )
+    return sa.table(name, *(sa.column(column) for column in column_names))
