@@ -192,7 +192,7 @@ class UploadRow(Base):
     row_number: Mapped[int] = mapped_column(sa.Integer)
     outcome: Mapped[str] = mapped_column(sa.String(10))
     completion_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("completions.id", ondelete="SET NULL")
+        sa.ForeignKey("completions.id", ondelete="SET NULL"), index=True
     )
     submitted: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     errors: Mapped[list[dict[str, str]] | None] = mapped_column(sa.JSON)
@@ -249,7 +249,7 @@ class Completion(Base):
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_upload_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("uploads.id", ondelete="SET NULL")
+        sa.ForeignKey("uploads.id", ondelete="SET NULL"), index=True
     )
 
     activity = relationship(Activity, lazy="joined")

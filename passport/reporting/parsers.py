@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ from passport.reporting.records import (
 MAX_ROWS = 1_000_000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 250
+CALAMINE_MAX_ROWS = 150_000
 XML_NAMESPACE = "urn:passport:completions:v1"
 XSD_PATH = Path(__file__).resolve().parents[2] / "static" / "schemas" / "completions-v1.xsd"
 _TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
@@ -65,8 +67,9 @@ def _records(rows: Iterator[list[Any]], required: list[Field]) -> Iterator[RawRe
             yield RawRecord(index, values)
 
 
-def check_xlsx_archive(path: Path) -> None:
-    """Refuse what is not an .xlsx, and archives that would expand into a bomb."""
+def check_xlsx_archive(path: Path) -> int:
+    """Refuse what is not an .xlsx, and archives that would expand into a bomb.
+    Returns the uncompressed size of the worksheets, in bytes."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -86,13 +89,23 @@ def check_xlsx_archive(path: Path) -> None:
                 "This workbook looks like a decompression bomb (it expands far more than any "
                 "real spreadsheet) and was refused."
             )
+    return sum(m.file_size for m in members if m.filename.startswith("xl/worksheets/"))
 
 
 def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[RawRecord]:
-    """Records from the first worksheet of an .xlsx file."""
+    """Records from the first worksheet of an .xlsx file.
+
+    calamine (fast, ten times openpyxl) holds the whole sheet in memory, about 1 KB per
+    row; a sheet of more than ``CALAMINE_MAX_ROWS`` rows is streamed with openpyxl's
+    read-only mode instead (slower, constant memory), so peak memory stays bounded at
+    any size.
+    """
     from python_calamine import CalamineError, CalamineWorkbook
 
-    check_xlsx_archive(path)
+    sheet_bytes = check_xlsx_archive(path)
+    if _estimated_rows(path, sheet_bytes) > CALAMINE_MAX_ROWS:
+        yield from _read_xlsx_streaming(path, required)
+        return
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
@@ -102,6 +115,36 @@ def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[
         raise FileRefused(_TOO_MANY_ROWS)
     try:
         yield from _records(iter(sheet.iter_rows()), required)
+    finally:
+        workbook.close()
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def _estimated_rows(path: Path, sheet_bytes: int) -> int:
+    """Rows of the first sheet, from its <dimension> tag when present (it comes first),
+    else from its size at a conservative 100 bytes per row."""
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        if names:
+            with archive.open(names[0]) as sheet:
+                match = _DIMENSION.search(sheet.read(4096))
+                if match:
+                    return int(match.group(1))
+    return sheet_bytes // 100
+
+
+def _read_xlsx_streaming(path: Path, required: list[Field]) -> Iterator[RawRecord]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any failure to open is the file's fault
+        raise FileRefused(f"This workbook could not be read: {error}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        yield from _records(sheet.iter_rows(values_only=True), required)
     finally:
         workbook.close()
 

@@ -59,7 +59,7 @@ class Discrepancy(Base):
         "claimed_credits_hundredths", CreditHours
     )
     resolved_by_version_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("completion_versions.id", ondelete="RESTRICT")
+        sa.ForeignKey("completion_versions.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
