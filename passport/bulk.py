@@ -50,6 +50,21 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             if values[index] is not None:
                 values[index] = process(values[index])
         parameters.append(tuple(values))
+    _execute_many(connection, table.name, columns, sql, parameters)
+
+
+def _execute_many(
+    connection, table_name: str, columns: list[str], sql: str, parameters: list
+) -> None:
+    """executemany, or on PostgreSQL the COPY protocol (several times faster)."""
+    if connection.dialect.name == "postgresql":
+        quote = connection.dialect.identifier_preparer.quote
+        copy_sql = f"COPY {quote(table_name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor, cursor.copy(copy_sql) as copy:
+            for values in parameters:
+                copy.write_row(values)
+        return
     connection.exec_driver_sql(sql, parameters)
 
 
@@ -65,7 +80,6 @@ def stage_keys(
     connection.exec_driver_sql(f"DELETE FROM {name}")
     placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     if rows:
-        connection.exec_driver_sql(
-            f"INSERT INTO {name} VALUES ({', '.join([placeholder] * len(column_names))})", rows
-        )
+        sql = f"INSERT INTO {name} VALUES ({', '.join([placeholder] * len(column_names))})"
+        _execute_many(connection, name, column_names, sql, rows)
     return sa.table(name, *(sa.column(column) for column in column_names))
