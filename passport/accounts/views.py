@@ -19,6 +19,7 @@ from passport.accounts.permissions import Permission
 from passport.accounts.queries import user_by_email
 from passport.errors import ValidationError
 from passport.extensions import db, limiter
+from passport.forms import show_validation_error
 from passport.mail import send_mail
 
 bp = Blueprint("accounts", __name__)
@@ -31,14 +32,6 @@ def _sign_in_email_key() -> str:
 
 def _login_limit() -> str:
     return current_app.config["PASSPORT_LOGIN_LIMIT"]
-
-
-def _attach(form, error: ValidationError) -> None:  # noqa: ANN001 - any FlaskForm
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -83,7 +76,7 @@ def sign_up() -> str | Response:
             )
         except ValidationError as error:
             db.session.rollback()
-            _attach(form, error)
+            show_validation_error(form, error)
         else:
             db.session.commit()
             login_user(user)
@@ -115,7 +108,7 @@ def account() -> str | Response:
             )
         except ValidationError as error:
             db.session.rollback()
-            _attach(form, error)
+            show_validation_error(form, error)
         else:
             db.session.commit()
             login_user(current_user)  # this session carries the new version; others end
@@ -173,7 +166,7 @@ def reset_password(token: str) -> str | Response:
             )
         except ValidationError as error:
             db.session.rollback()
-            _attach(form, error)
+            show_validation_error(form, error)
         else:
             db.session.commit()
             logout_user()

@@ -24,6 +24,7 @@ from passport.accounts.access import client_ip, public, requires
 from passport.accounts.permissions import Permission
 from passport.errors import DomainError, ValidationError
 from passport.extensions import db
+from passport.forms import choices, show_error, show_validation_error
 from passport.jobs import enqueue_upload, ensure_consumer
 from passport.progress import get_progress
 from passport.reporting import queries, services
@@ -35,7 +36,6 @@ from passport.reporting.forms import (
     IdentityForm,
     LearnerFileForm,
     UploadForm,
-    choices,
 )
 from passport.reporting.matching import MATCH_REASONS
 from passport.reporting.models import ConsentBasis, UploadMethod
@@ -93,12 +93,9 @@ def _activity_values(form: ActivityForm) -> ActivityValues:
     )
 
 
-def _attach(form, error: ValidationError) -> None:  # noqa: ANN001 - any FlaskForm
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+def _show_row_errors(form, rejected: services.RecordRejected) -> None:  # noqa: ANN001
+    for row_error in rejected.errors:
+        show_error(form, row_error.message, row_error.field.value)
 
 
 @bp.route("/activities")
@@ -131,7 +128,7 @@ def edit_activity(activity_id: int | None = None) -> str | Response:
             )
         except ValidationError as error:
             db.session.rollback()
-            _attach(form, error)
+            show_validation_error(form, error)
         else:
             db.session.commit()
             flash("Activity saved.", "success")
@@ -194,12 +191,7 @@ def report_completion() -> str | Response:
             )
         except services.RecordRejected as error:
             db.session.rollback()
-            for row_error in error.errors:
-                target = getattr(form, row_error.field.value, None)
-                if target is not None:
-                    target.errors = [*target.errors, row_error.message]
-                else:
-                    form.form_errors.append(row_error.message)
+            _show_row_errors(form, error)
         else:
             db.session.commit()
             flash(f"Record {OUTCOME_LABELS[outcome].lower()}.", "success")

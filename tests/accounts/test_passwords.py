@@ -106,3 +106,41 @@ def test_reset_refuses_weak_passwords(app, client, physician, weak):
     response = client.post(f"/reset-password/{token}", data={"new_password": weak, "confirm": weak})
     assert response.status_code == 200
     assert physician.password_hash == old_hash
+
+
+def test_reset_mail_goes_through_smtp_when_configured(app, client, physician, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def ehlo(self):
+            pass
+
+        def has_extn(self, name):
+            return name == "starttls"
+
+        def starttls(self):
+            sent.append(("starttls",))
+
+        def login(self, user, password):
+            sent.append(("login", user))
+
+        def send_message(self, message):
+            sent.append(("send", message["To"], message.get_content()))
+
+    monkeypatch.setattr("passport.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "PASSPORT_SMTP_HOST", "smtp.passport.example")
+    monkeypatch.setitem(app.config, "PASSPORT_SMTP_USER", "mailer")
+    client.post("/reset-password", data={"email": physician.email})
+    assert sent[0] == ("connect", "smtp.passport.example", 587)
+    assert ("starttls",) in sent and ("login", "mailer") in sent
+    to, body = sent[-1][1], sent[-1][2]
+    assert to == physician.email and "/reset-password/" in body
