@@ -111,7 +111,7 @@ def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[
         sheet = workbook.get_sheet_by_index(0)
     except (CalamineError, ValueError, OSError) as error:
         raise FileRefused(f"This workbook could not be read: {error}") from None
-    if sheet.total_height > MAX_ROWS + 1:
+    if sheet.height > MAX_ROWS + 1:
         raise FileRefused(_TOO_MANY_ROWS)
     try:
         yield from _records(iter(sheet.iter_rows()), required)

@@ -215,3 +215,10 @@ def test_web_form_record_goes_through_the_same_pipeline(db_session, world):
             consent=ConsentBasis.ACTIVITY,
         )
     assert rejected.value.errors[0].field.value == "credits"
+
+
+def test_row_counts_for_the_progress_bar(tmp_path):
+    rows = [row()] * 4
+    assert services.count_rows("xlsx", write(tmp_path, "a.xlsx", xlsx_bytes(rows))) == 4
+    assert services.count_rows("csv", write(tmp_path, "a.csv", csv_bytes(rows))) == 4
+    assert services.count_rows("xml", write(tmp_path, "a.xml", xml_bytes(rows))) == 4
