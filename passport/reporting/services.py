@@ -282,6 +282,14 @@ def correct_identity(
             actor_user_id=user_id,
         )
     )
+    record_event(
+        session,
+        actor_user_id=user_id,
+        action="completion.identity_corrected",
+        object_type="completion",
+        object_id=completion.id,
+        detail={"version": completion.version, "match_status": completion.match_status},
+    )
     session.flush()
     return completion
 
