@@ -516,7 +516,11 @@ def _completion_rows(
         }
         if len(rows) < UNMATCHED:  # a few records that do not match the roster
             if len(rows) % 2:
-                row["license_number"] = row["license_number"][:-1] + "9" + "9"
+                # A well-formed number that is on no roster (demo numbers stay below 200000).
+                prefix = (
+                    "20A" if row["license_number"].startswith("20A") else row["license_number"][0]
+                )
+                row["license_number"] = f"{prefix}{999000 + len(rows)}"
                 row["learner_key"] = f"{state}:{row['license_number']}"
                 row["match_status"] = MatchStatus.NO_SUCH_LICENSE.value
             else:

@@ -48,6 +48,8 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
 
 def refuse_unmarked_views() -> None:
     """``before_request`` hook: a view with no access rule is a developer's mistake."""
+    if request.endpoint == "static":  # Flask's own view for the public static/ folder
+        return
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and not hasattr(view, "access_rule"):
         abort(403)

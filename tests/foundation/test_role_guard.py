@@ -113,3 +113,9 @@ def test_unmarked_view_is_refused_at_run_time(app):
             assert getattr(raised.value, "code", None) == 403
         finally:
             app.view_functions["home.index"] = original
+
+
+@pytest.mark.parametrize("filename", ["passport.css", "upload-progress.js"])
+def test_static_files_are_public(client, filename):
+    with client.get(f"/static/{filename}") as response:
+        assert response.status_code == 200
