@@ -59,7 +59,9 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(
+            "PRAGMA busy_timeout=30000"
+        )  # a large upload holds the write lock for a while
         cursor.close()
 
 
