@@ -24,7 +24,3 @@ def format_credits(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     return f"{Decimal(value):.2f}"
-
-
-def format_dob(month: int, day: int) -> str:
-    return f"{month:02d}/{day:02d}"

@@ -1,4 +1,4 @@
-"""Writes to the append-only audit trail and the board access log."""
+"""Writes to the append-only audit trail."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from passport.audit.models import AccessLogEntry, AuditEvent
+from passport.audit.models import AuditEvent
 
 
 def record_event(
@@ -25,29 +25,6 @@ def record_event(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        detail=detail,
-        ip_address=ip_address,
-    )
-    session.add(entry)
-    return entry
-
-
-def record_access(
-    session: Session,
-    *,
-    user_id: int,
-    board_id: int,
-    licensee_id: int | None,
-    action: str,
-    detail: str | None = None,
-    ip_address: str | None = None,
-) -> AccessLogEntry:
-    """Log a board user's look at a licensee's record (drill-down, transcript, export)."""
-    entry = AccessLogEntry(
-        user_id=user_id,
-        board_id=board_id,
-        licensee_id=licensee_id,
-        action=action,
         detail=detail,
         ip_address=ip_address,
     )

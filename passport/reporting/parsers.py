@@ -135,6 +135,15 @@ def _estimated_rows(path: Path, sheet_bytes: int) -> int:
     return sheet_bytes // 100
 
 
+def estimate_xlsx_rows(path: Path) -> int:
+    """Data rows of an .xlsx (header excluded) without loading its sheet, for the
+    progress bar; 0 for a file the parser will refuse anyway."""
+    try:
+        return max(_estimated_rows(path, check_xlsx_archive(path)) - 1, 0)
+    except (FileRefused, zipfile.BadZipFile, OSError):
+        return 0
+
+
 def _read_xlsx_streaming(path: Path, required: list[Field]) -> Iterator[RawRecord]:
     from openpyxl import load_workbook
 

@@ -27,7 +27,7 @@ from passport.reporting.models import (
     Upload,
     UploadMethod,
 )
-from passport.reporting.parsers import READERS, FileRefused
+from passport.reporting.parsers import READERS, FileRefused, estimate_xlsx_rows
 from passport.reporting.pipeline import OutcomeCounts, apply_records, load_validation_context
 from passport.reporting.records import Field, RawRecord
 from passport.reporting.validation import Identity, RowError, ValidationContext, validate_identity
@@ -110,15 +110,7 @@ def create_upload(
 def count_rows(method: str, path: Path) -> int:
     """A quick count of the data rows, for the progress bar (not validation)."""
     if method == "xlsx":
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            height = workbook.get_sheet_by_index(0).height  # rows, header included
-            workbook.close()
-            return max(height - 1, 0)
-        except Exception:  # noqa: BLE001 - an unreadable file is reported by the parser
-            return 0
+        return estimate_xlsx_rows(path)  # from the sheet's <dimension>: no second full load
     # A record's opening and closing tags both end in "Completion>" (with any prefix).
     needle = b"Completion>" if method == "xml" else b"\n"
     total = 0
