@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from passport.home import bp as home_bp
     from passport.reporting.views import bp as reporting_bp
     from passport.reporting.views import schemas_bp
+    from passport.transcripts.inbox_views import bp as inbox_bp
     from passport.transcripts.views import bp as transcripts_bp
 
     for blueprint in (
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         transcripts_bp,
         reporting_bp,
+        inbox_bp,
         schemas_bp,
         audit_bp,
         admin_bp,

@@ -13,8 +13,8 @@ from passport.reporting.models import (
     Upload,
     UploadRow,
 )
-from passport.roster.models import Board, Licensee, LicenseLink
-from passport.transcripts.models import Discrepancy, DiscrepancyMessage
+from passport.roster.models import Board, Licensee, LicenseLink, LinkAttempt
+from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfReportedCredit
 
 __all__ = [
     "AccessLogEntry",
@@ -29,7 +29,9 @@ __all__ = [
     "DiscrepancyMessage",
     "LicenseLink",
     "Licensee",
+    "LinkAttempt",
     "Provider",
+    "SelfReportedCredit",
     "Topic",
     "Upload",
     "UploadRow",

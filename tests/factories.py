@@ -17,8 +17,12 @@ from passport.models import (
     Board,
     Completion,
     CompletionVersion,
+    Discrepancy,
+    DiscrepancyMessage,
     Licensee,
+    LicenseLink,
     Provider,
+    SelfReportedCredit,
     User,
 )
 
@@ -140,3 +144,61 @@ class CompletionFactory(_Base):
                 )
             )
             db.session.commit()
+
+
+class LicenseLinkFactory(_Base):
+    """A physician with a verified link to a licence."""
+
+    class Meta:
+        model = LicenseLink
+
+    user = factory.SubFactory(UserFactory)
+    licensee = factory.SubFactory(LicenseeFactory)
+
+
+class DiscrepancyFactory(_Base):
+    """An open "credits wrong" flag on a completion, raised by the licence's physician."""
+
+    class Meta:
+        model = Discrepancy
+
+    completion = factory.SubFactory(CompletionFactory)
+    licensee = factory.LazyAttribute(lambda o: o.completion.licensee)
+    activity = factory.LazyAttribute(lambda o: o.completion.activity)
+    raised_by_user_id = factory.LazyAttribute(lambda o: o.raised_by.id)
+    kind = "credits_wrong"
+    status = "open"
+    claimed_credits = Decimal("3.00")
+
+    class Params:
+        # The physician who linked the licence (a new one unless given).
+        raised_by = factory.LazyAttribute(lambda o: LicenseLinkFactory(licensee=o.licensee).user)
+
+    @factory.post_generation
+    def raised_message(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook
+        if create:
+            db.session.add(
+                DiscrepancyMessage(
+                    discrepancy_id=obj.id,
+                    author_user_id=obj.raised_by_user_id,
+                    event="raised",
+                    body="Please check.",
+                )
+            )
+            db.session.commit()
+
+
+class SelfReportedCreditFactory(_Base):
+    class Meta:
+        model = SelfReportedCredit
+
+    user = factory.SubFactory(UserFactory)
+    title = "Journal club"
+    provider_name = "County medical society"
+    completed_on = factory.LazyFunction(lambda: date.today() - timedelta(days=20))
+    credits = Decimal("1.50")
+    credit_type_code = "SELF_REPORTED"
+    certificate_sha256 = "0" * 64
+    certificate_media_type = "application/pdf"
+    certificate_filename = "certificate.pdf"
+    certificate_size = 100

@@ -11,6 +11,7 @@ from passport.accounts.queries import list_users
 from passport.extensions import db
 from passport.reporting.models import Provider
 from passport.roster.models import Board
+from passport.roster.queries import contested_claims, current_holders
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,4 +22,12 @@ def home() -> str:
     boards = list(db.session.scalars(sa.select(Board).order_by(Board.code)))
     providers = list(db.session.scalars(sa.select(Provider).order_by(Provider.name)))
     staff = [user for user in list_users(db.session) if user.role != "physician"]
-    return render_template("admin/home.html", boards=boards, providers=providers, staff=staff)
+    contested = contested_claims(db.session)
+    return render_template(
+        "admin/home.html",
+        boards=boards,
+        providers=providers,
+        staff=staff,
+        contested=contested,
+        holders=current_holders(db.session, {attempt.licensee_id for attempt in contested}),
+    )

@@ -1,4 +1,4 @@
-"""Writes to the append-only audit trail."""
+"""Writes to the append-only audit trail and the board access log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from passport.audit.models import AuditEvent
+from passport.audit.models import AccessLogEntry, AuditEvent
 
 
 def record_event(
@@ -30,3 +30,26 @@ def record_event(
     )
     session.add(entry)
     return entry
+
+
+def log_board_access(
+    session: Session,
+    *,
+    user_id: int,
+    board_id: int,
+    licensee_id: int | None,
+    action: str,
+    detail: str | None = None,
+    ip_address: str | None = None,
+) -> None:
+    """Note that board staff looked at a licensee's record (DESIGN.md: every view logged)."""
+    session.add(
+        AccessLogEntry(
+            user_id=user_id,
+            board_id=board_id,
+            licensee_id=licensee_id,
+            action=action,
+            detail=(detail or "")[:500] or None,
+            ip_address=ip_address,
+        )
+    )

@@ -78,3 +78,37 @@ class LicenseLink(Base):
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     licensee = relationship(Licensee, lazy="joined")
+    user = relationship("User")
+
+
+LINK_ATTEMPT_OUTCOMES = ("linked", "no_match", "claimed_by_other", "throttled")
+
+
+class LinkAttempt(Base):
+    """Every try at linking a licence: what throttling counts, and what admins review
+    (a licence claimed by a second account shows up here as ``claimed_by_other``)."""
+
+    __tablename__ = "link_attempts"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "outcome IN (" + ", ".join(f"'{o}'" for o in LINK_ATTEMPT_OUTCOMES) + ")",
+            name="outcome_known",
+        ),
+        sa.Index("ix_link_attempts_user_at", "user_id", "attempted_at"),
+        sa.Index("ix_link_attempts_license_at", "board_id", "license_number", "attempted_at"),
+        sa.Index("ix_link_attempts_outcome", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="RESTRICT"))
+    license_number: Mapped[str] = mapped_column(sa.String(20))
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    licensee_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("licensees.id", ondelete="RESTRICT"), index=True
+    )
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+    board = relationship(Board)

@@ -97,3 +97,53 @@ class DiscrepancyMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author = relationship("User", lazy="joined")
+
+
+self_reported_topics = sa.Table(
+    "self_reported_topics",
+    Base.metadata,
+    sa.Column(
+        "self_reported_credit_id",
+        sa.ForeignKey("self_reported_credits.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("topic_code", sa.ForeignKey("topics.code", ondelete="RESTRICT"), primary_key=True),
+)
+
+CERTIFICATE_MEDIA_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
+class SelfReportedCredit(Base):
+    """Credit a physician claims for an activity no provider reported. Always shown and
+    totalled apart from provider-reported credit; a certificate backs it up."""
+
+    __tablename__ = "self_reported_credits"
+    __table_args__ = (
+        sa.CheckConstraint(quarter_hour_check("credits_hundredths"), name="credits_quarter_hours"),
+        sa.CheckConstraint("credits_hundredths > 0", name="credits_positive"),
+        sa.CheckConstraint(
+            "certificate_media_type IN ("
+            + ", ".join(f"'{t}'" for t in CERTIFICATE_MEDIA_TYPES)
+            + ")",
+            name="certificate_media_type_known",
+        ),
+        sa.Index("ix_self_reported_credits_user_completed", "user_id", "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    provider_name: Mapped[str] = mapped_column(sa.String(200))
+    completed_on: Mapped[date] = mapped_column(sa.Date)
+    credits: Mapped[Decimal] = mapped_column("credits_hundredths", CreditHours)
+    credit_type_code: Mapped[str] = mapped_column(sa.ForeignKey("credit_types.code"))
+    certificate_sha256: Mapped[str] = mapped_column(sa.String(64))
+    certificate_media_type: Mapped[str] = mapped_column(sa.String(30))
+    certificate_filename: Mapped[str] = mapped_column(sa.String(255))
+    certificate_size: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    topics = relationship("Topic", secondary=self_reported_topics, lazy="selectin")
+    credit_type = relationship("CreditType", lazy="joined")
+    user = relationship("User")

@@ -37,6 +37,43 @@ def _foreign_upload(session, method="GET"):
     return _other_provider_staff(), {"upload_id": upload.id}, method
 
 
+def _other_physician():
+    return factories.UserFactory()
+
+
+def _foreign_link(session, method="POST"):
+    link = factories.LicenseLinkFactory()
+    return _other_physician(), {"link_id": link.id}, method
+
+
+def _completion_on_another_licence(session, method="GET"):
+    factories.LicenseLinkFactory(licensee=(completion := factories.CompletionFactory()).licensee)
+    return _other_physician(), {"completion_id": completion.id}, method
+
+
+def _physicians_foreign_discrepancy(session, method="GET"):
+    discrepancy = factories.DiscrepancyFactory()
+    return _other_physician(), {"discrepancy_id": discrepancy.id}, method
+
+
+def _foreign_self_reported(session, method="GET"):
+    credit = factories.SelfReportedCreditFactory()
+    return _other_physician(), {"credit_id": credit.id}, method
+
+
+def _providers_foreign_discrepancy(session, method="GET"):
+    discrepancy = factories.DiscrepancyFactory()
+    return _other_provider_staff(), {"discrepancy_id": discrepancy.id}, method
+
+
+def _boards_foreign_discrepancy(session, method="GET"):
+    licensee = factories.LicenseeFactory(board=factories.board("CA-OMBC"), license_number="20A991")
+    discrepancy = factories.DiscrepancyFactory(
+        completion=factories.CompletionFactory(licensee=licensee)
+    )
+    return factories.BoardStaffFactory(), {"discrepancy_id": discrepancy.id}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
     "reporting.edit_activity": _foreign_activity,
     "reporting.completion_detail": _foreign_completion,
@@ -45,4 +82,23 @@ TENANT_CASES: dict[str, TenantCase] = {
     "reporting.upload_progress": _foreign_upload,
     "reporting.upload_report": _foreign_upload,
     "reporting.retry_upload": lambda session: _foreign_upload(session, "POST"),
+    "transcripts.unlink_license": _foreign_link,
+    "transcripts.flag_completion": _completion_on_another_licence,
+    "transcripts.discrepancy": _physicians_foreign_discrepancy,
+    "transcripts.reply": lambda session: _physicians_foreign_discrepancy(session, "POST"),
+    "transcripts.reopen": lambda session: _physicians_foreign_discrepancy(session, "POST"),
+    "transcripts.withdraw": lambda session: _physicians_foreign_discrepancy(session, "POST"),
+    "transcripts.certificate": _foreign_self_reported,
+    "transcripts.withdraw_self_reported": lambda session: _foreign_self_reported(session, "POST"),
+    "inbox.detail": _providers_foreign_discrepancy,
+    "inbox.reply": lambda session: _providers_foreign_discrepancy(session, "POST"),
+    "inbox.decline": lambda session: _providers_foreign_discrepancy(session, "POST"),
+    "inbox.correct": lambda session: _providers_foreign_discrepancy(session, "POST"),
+    "audit.discrepancy": _boards_foreign_discrepancy,
+}
+
+# Routes with an id that is not tenant-scoped, and why.
+UNSCOPED_ROUTES = {
+    "transcripts.report_missing": "any provider's activity may be reported missing; the "
+    "claim goes to that provider only",
 }

@@ -1,0 +1,61 @@
+"""Reads about boards, licences and links."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from passport.accounts.models import User
+from passport.errors import Forbidden, NotFound
+from passport.roster.models import Board, LicenseLink, LinkAttempt
+
+
+def contested_claims(session: Session, limit: int = 100) -> list[LinkAttempt]:
+    """Second claims on licences already linked to another account, newest first (admins)."""
+    return list(
+        session.scalars(
+            sa.select(LinkAttempt)
+            .where(LinkAttempt.outcome == "claimed_by_other")
+            .order_by(LinkAttempt.attempted_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def board_choices(session: Session) -> list[tuple[str, str]]:
+    return [
+        (str(board.id), board.name)
+        for board in session.scalars(sa.select(Board).order_by(Board.name))
+    ]
+
+
+def links_of(session: Session, user_id: int) -> list[LicenseLink]:
+    return list(
+        session.scalars(
+            sa.select(LicenseLink).where(LicenseLink.user_id == user_id).order_by(LicenseLink.id)
+        )
+    )
+
+
+def link_of(session: Session, user_id: int, link_id: int) -> LicenseLink:
+    """One of the user's own links."""
+    link = session.get(LicenseLink, link_id)
+    if link is None:
+        raise NotFound("No such linked licence.")
+    if link.user_id != user_id:
+        raise Forbidden("This licence is linked to another account.")
+    return link
+
+
+def current_holders(session: Session, licensee_ids: set[int | None]) -> dict[int, str]:
+    """The e-mail of the account each licence is linked to (for reviewing contested claims)."""
+    ids = {i for i in licensee_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(
+        session.execute(
+            sa.select(LicenseLink.licensee_id, User.email)
+            .join(User, User.id == LicenseLink.user_id)
+            .where(LicenseLink.licensee_id.in_(ids))
+        ).all()
+    )
