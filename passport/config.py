@@ -89,4 +89,5 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "PASSPORT_ARGON2_TIME_COST": int(_env("ARGON2_TIME_COST", "3")),
         "PASSPORT_ARGON2_MEMORY_COST": int(_env("ARGON2_MEMORY_COST", "65536")),
         "PASSPORT_UPLOAD_DIR": _env("UPLOAD_DIR", str(instance_path / "uploads")),
+        "PASSPORT_CERTIFICATE_DIR": _env("CERTIFICATE_DIR", str(instance_path / "certificates")),
     }

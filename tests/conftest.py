@@ -55,6 +55,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "PASSPORT_ARGON2_MEMORY_COST": 64,
             "RATELIMIT_STORAGE_URI": "memory://",
             "PASSPORT_UPLOAD_DIR": str(instance / "uploads"),
+            "PASSPORT_CERTIFICATE_DIR": str(instance / "certificates"),
             "SERVER_NAME": "passport.test",
         }
     )

@@ -47,7 +47,7 @@ bp = Blueprint("transcripts", __name__, url_prefix="/physician")
 
 def _certificate_dir() -> Path:
     """Outside the web root; served only through the owner's download route."""
-    return Path(current_app.instance_path) / "certificates"
+    return Path(current_app.config["PASSPORT_CERTIFICATE_DIR"])
 
 
 @bp.route("/")
