@@ -28,7 +28,7 @@ def transcript_world(db_session, physician) -> Transcript:
     licensee = factories.LicenseeFactory(expires_on=today + timedelta(days=200))
     link = factories.LicenseLinkFactory(user=physician, licensee=licensee)
     pain = factories.ActivityFactory(
-        title="Pain management and end-of-life care",
+        title="Managing pain at the end of life",
         starts_on=today - timedelta(days=1200),
         max_credits=Decimal(20),
     )

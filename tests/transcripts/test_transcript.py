@@ -153,5 +153,5 @@ def test_no_physician_sees_another_physicians_rows(app, db_session, transcript_w
     other = factories.LicenseLinkFactory()
     client = sign_in_as(app.test_client(), other.user)
     page = client.get(f"/physician/transcript?license={world.link.id}").get_data(as_text=True)
-    assert world.pain.activity_code not in page  # another user's link id falls back to their own
+    assert world.pain.title not in page  # another user's link id falls back to their own
     assert other.licensee.license_number in page
