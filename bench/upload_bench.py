@@ -27,6 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.report import write_section  # noqa: E402 - after the path is set
+
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 ROSTER = 150_000
 ACTIVITIES = 200
@@ -315,17 +317,7 @@ def write_report(results: list[dict], rows: int) -> None:
                 f"{baseline:,.0f} | {pipeline['rows_per_s']:,} | {pipeline['rows_per_s'] / baseline:.2f} | "
                 f"{pipeline['peak_mb']} |"
             )
-    section = "\n".join(lines) + "\n"
-    target = REPO / "docs" / "benchmarks.md"
-    text = target.read_text() if target.exists() else "# Benchmarks\n\n"
-    start = text.find("## Uploads (issue 3)")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    target.write_text(text)
-    print(section)
+    write_section(lines[0], lines[2:])
 
 
 if __name__ == "__main__":
