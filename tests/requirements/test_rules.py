@@ -48,7 +48,8 @@ def test_a_new_board_is_a_new_file():
         (GOOD.replace("cycle_months = 24\n", ""), "needs a top-level 'cycle_months'"),
         (
             GOOD
-            + '\n[[rules]]\nid = "share"\nkind = "topic_share"\ntopic = "x"\npercent = 20\nof_rule = "nope"\n',
+            + '\n[[rules]]\nid = "share"\nkind = "topic_share"\ntopic = "x"\n'
+            + 'percent = 20\nof_rule = "nope"\n',
             "names no rule",
         ),
     ],
