@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.db import Base, UTCDateTime, utcnow
 
@@ -26,6 +26,9 @@ class AccessLogEntry(Base):
     detail: Mapped[str | None] = mapped_column(sa.String(500))
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     accessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+    licensee = relationship("Licensee")
 
 
 class AuditEvent(Base):

@@ -8,6 +8,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from passport.audit.models import AccessLogEntry
+from passport.errors import Forbidden, NotFound
+from passport.reporting.models import Completion
+from passport.reporting.queries import Page, paginate
 from passport.roster.models import Licensee
 from passport.transcripts.models import Discrepancy
 
@@ -37,3 +41,42 @@ def board_overview(
         .where(Licensee.board_id == board_id, Discrepancy.status == "open")
     )
     return BoardOverview(licensee_count, renewing_soon, open_discrepancies or 0)
+
+
+def licensee_for_board(session: Session, board_id: int, licensee_id: int) -> Licensee:
+    licensee = session.get(Licensee, licensee_id)
+    if licensee is None:
+        raise NotFound("No such licensee.")
+    if licensee.board_id != board_id:
+        raise Forbidden("This licensee belongs to another board.")
+    return licensee
+
+
+def licensee_completions(session: Session, licensee_id: int) -> list[Completion]:
+    """Every live completion matched to the licensee, newest first (the drill-down)."""
+    return list(
+        session.scalars(
+            sa.select(Completion)
+            .where(Completion.licensee_id == licensee_id, Completion.deleted_at.is_(None))
+            .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        )
+    )
+
+
+def licensee_discrepancies(session: Session, licensee_id: int) -> list[Discrepancy]:
+    return list(
+        session.scalars(
+            sa.select(Discrepancy)
+            .where(Discrepancy.licensee_id == licensee_id)
+            .order_by(Discrepancy.created_at.desc())
+        )
+    )
+
+
+def access_log_page(session: Session, board_id: int, page: int) -> Page:
+    query = (
+        sa.select(AccessLogEntry)
+        .where(AccessLogEntry.board_id == board_id)
+        .order_by(AccessLogEntry.accessed_at.desc(), AccessLogEntry.id.desc())
+    )
+    return paginate(session, query, page)

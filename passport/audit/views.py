@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
-from passport.audit.queries import board_overview
+from passport.audit import export, worklist
+from passport.audit.evaluation import evaluate_licensees
+from passport.audit.queries import (
+    access_log_page,
+    board_overview,
+    licensee_completions,
+    licensee_discrepancies,
+    licensee_for_board,
+)
 from passport.audit.services import log_board_access
+from passport.audit.worklist import AuditFilters
 from passport.extensions import db
+from passport.requirements.engine import OVERALL_LABELS
 from passport.transcripts import discrepancy_queries
 
 bp = Blueprint("audit", __name__, url_prefix="/board")
@@ -51,3 +63,78 @@ def discrepancy(discrepancy_id: int) -> str:
     )
     db.session.commit()
     return render_template("board/discrepancy.html", discrepancy=item)
+
+
+# The audit worklist, drill-down, export and access log ---------------------------------
+
+
+def _filters() -> AuditFilters:
+    return AuditFilters.from_args(request.args, date.today())
+
+
+def _log(action: str, licensee_id: int | None = None, detail: str | None = None) -> None:
+    log_board_access(
+        db.session,
+        user_id=current_user.id,
+        board_id=current_user.board_id,
+        licensee_id=licensee_id,
+        action=action,
+        detail=detail,
+        ip_address=client_ip(),
+    )
+
+
+@bp.route("/audit")
+@requires(Permission.AUDIT_READ)
+def audit() -> str:
+    filters = _filters()
+    return render_template(
+        "board/audit.html",
+        filters=filters,
+        worklist=worklist.worklist(db.session, current_user.board_id, filters),
+        statuses=OVERALL_LABELS,
+        sorts=worklist.SORTS,
+        specialties=worklist.specialties(db.session, current_user.board_id),
+    )
+
+
+@bp.route("/audit.csv", defaults={"fmt": "csv"})
+@bp.route("/audit.xlsx", defaults={"fmt": "xlsx"})
+@requires(Permission.AUDIT_READ)
+def audit_export(fmt: str) -> Response:
+    filters = _filters()
+    rows = worklist.all_rows(db.session, current_user.board_id, filters)
+    _log("audit.export", detail=f"{fmt}: {len(rows)} licensees, {filters.to_args()}")
+    db.session.commit()
+    name = f"audit-{filters.starts_on:%Y%m%d}-{filters.ends_on:%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = export.audit_csv(rows), "text/csv"
+    else:
+        body = export.audit_xlsx(rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.route("/licensees/<int:licensee_id>")
+@requires(Permission.AUDIT_READ)
+def licensee(licensee_id: int) -> str:
+    found = licensee_for_board(db.session, current_user.board_id, licensee_id)
+    evaluated = evaluate_licensees(db.session, [found], individual=True)[0]
+    _log("licensee.view", found.id)
+    db.session.commit()
+    return render_template(
+        "board/licensee.html",
+        licensee=found,
+        evaluation=evaluated.evaluation,
+        completions=licensee_completions(db.session, found.id),
+        discrepancies=licensee_discrepancies(db.session, found.id),
+    )
+
+
+@bp.route("/access-log")
+@requires(Permission.AUDIT_READ)
+def access_log() -> str:
+    page = access_log_page(
+        db.session, current_user.board_id, request.args.get("page", 1, type=int) or 1
+    )
+    return render_template("board/access_log.html", page=page)

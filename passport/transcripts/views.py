@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
+from passport.audit.evaluation import evaluate_licensees
 from passport.errors import Conflict, ValidationError
 from passport.extensions import db, limiter
 from passport.forms import choices, show_error, show_validation_error
@@ -141,6 +142,7 @@ def transcript() -> str | Response:
         topics=queries.topic_options(db.session),
         cycles=CYCLES,
         views=VIEWS,
+        evaluation=evaluate_licensees(db.session, [licensee])[0].evaluation,
     )
 
 

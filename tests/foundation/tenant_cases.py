@@ -74,6 +74,11 @@ def _boards_foreign_discrepancy(session, method="GET"):
     return factories.BoardStaffFactory(), {"discrepancy_id": discrepancy.id}, method
 
 
+def _boards_foreign_licensee(session, method="GET"):
+    licensee = factories.LicenseeFactory(board=factories.board("CA-OMBC"), license_number="20A992")
+    return factories.BoardStaffFactory(), {"licensee_id": licensee.id}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
     "reporting.edit_activity": _foreign_activity,
     "reporting.completion_detail": _foreign_completion,
@@ -95,10 +100,12 @@ TENANT_CASES: dict[str, TenantCase] = {
     "inbox.decline": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "inbox.correct": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "audit.discrepancy": _boards_foreign_discrepancy,
+    "audit.licensee": _boards_foreign_licensee,
 }
 
 # Routes with an id that is not tenant-scoped, and why.
 UNSCOPED_ROUTES = {
     "transcripts.report_missing": "any provider's activity may be reported missing; the "
     "claim goes to that provider only",
+    "audit.audit_export": "the argument is the file format; the export covers the user's own board",
 }

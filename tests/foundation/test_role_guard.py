@@ -29,10 +29,10 @@ def _rules(app) -> list[Rule]:
 
 def _url(rule: Rule) -> str:
     values = {}
-    for name in rule.arguments:
+    for name in rule.arguments - set(rule.defaults or {}):
         converter = type(rule._converters[name]).__name__.lower().replace("converter", "")
         values[name] = PLACEHOLDER.get(converter.replace("integer", "int"), "placeholder")
-    return rule.build(values)[1]
+    return rule.build(values | (rule.defaults or {}))[1]
 
 
 def _methods(rule: Rule) -> list[str]:
