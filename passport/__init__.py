@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from passport.home import bp as home_bp
     from passport.reporting.views import bp as reporting_bp
     from passport.reporting.views import schemas_bp
+    from passport.roster.views import bp as roster_bp
     from passport.transcripts.inbox_views import bp as inbox_bp
     from passport.transcripts.views import bp as transcripts_bp
 
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         inbox_bp,
         schemas_bp,
         audit_bp,
+        roster_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,0 +1,304 @@
+"""Roster import: a board's licensees from .csv or .xlsx, upserted by licence number.
+
+Every row is checked (all of its errors at once); valid rows are created or updated in
+bulk, unchanged rows are left alone, so the same file twice changes nothing. A full roster
+marks licensees missing from the file inactive (never deleted). Afterwards unmatched
+completions are matched again, since the roster changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from passport.audit.services import record_event
+from passport.bulk import stage_keys
+from passport.reporting.parsers import MAX_ROWS, FileRefused, check_xlsx_archive
+from passport.reporting.services import rematch_unmatched
+from passport.reporting.validation import fold, parse_date, parse_dob
+from passport.roster.identifiers import normalise_license_number, npi_is_valid
+from passport.roster.models import Board, Licensee
+
+COLUMNS = {
+    "licensenumber": "license_number",
+    "licenseno": "license_number",
+    "licensingid": "license_number",
+    "firstname": "first_name",
+    "lastname": "last_name",
+    "dateofbirthmmdd": "dob",
+    "dateofbirth": "dob",
+    "dob": "dob",
+    "licensetype": "license_type",
+    "firstissued": "first_issued_on",
+    "originalissuedate": "first_issued_on",
+    "issuedate": "first_issued_on",
+    "expires": "expires_on",
+    "expirationdate": "expires_on",
+    "expirydate": "expires_on",
+    "status": "status",
+    "licensestatus": "status",
+    "specialty": "specialty",
+    "npi": "npi",
+    "attests25ofpatientsaged65orover": "attests_geriatric_patients",
+    "over25percentpatients65": "attests_geriatric_patients",
+    "geriatricattestation": "attests_geriatric_patients",
+    "cmewaiver": "cme_waiver_on_file",
+    "waiveronfile": "cme_waiver_on_file",
+}
+REQUIRED = ("license_number", "first_name", "last_name", "dob", "first_issued_on", "expires_on")
+TITLES = {
+    "license_number": "License Number",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "dob": "Date of Birth (MM/DD)",
+    "first_issued_on": "First Issued",
+    "expires_on": "Expires",
+    "status": "Status",
+    "npi": "NPI",
+    "attests_geriatric_patients": "Attests 25% of patients aged 65 or over",
+    "cme_waiver_on_file": "CME Waiver",
+}
+STATUSES = ("active", "inactive", "expired", "suspended", "revoked", "retired")
+_COMPARED = (
+    "first_name",
+    "last_name",
+    "dob_month",
+    "dob_day",
+    "license_type",
+    "first_issued_on",
+    "expires_on",
+    "status",
+    "specialty",
+    "npi",
+    "attests_geriatric_patients",
+    "cme_waiver_on_file",
+    "on_latest_roster",
+)
+_HEADER_NOISE = re.compile(r"[^a-z0-9]")
+
+
+@dataclass(frozen=True)
+class RosterRowOutcome:
+    row_number: int
+    license_number: str
+    outcome: str  # created, updated, unchanged, rejected
+    errors: tuple[tuple[str, str], ...] = ()  # (column title, reason)
+
+
+@dataclass
+class RosterImportResult:
+    rows: list[RosterRowOutcome] = field(default_factory=list)
+    deactivated: int = 0
+    rematched: int = 0
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(row.outcome for row in self.rows)
+
+    @property
+    def rejected(self) -> list[RosterRowOutcome]:
+        return [row for row in self.rows if row.outcome == "rejected"]
+
+
+def _header(cells: list[Any]) -> list[str | None]:
+    return [COLUMNS.get(_HEADER_NOISE.sub("", str(cell or "").lower())) for cell in cells]
+
+
+def read_roster(path: Path, method: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, values by field) for each non-empty row; header is row 1."""
+    rows = _xlsx_rows(path) if method == "xlsx" else _csv_rows(path)
+    header = _header(next(rows, []))
+    missing = [TITLES[name] for name in REQUIRED if name not in header]
+    if missing:
+        raise FileRefused(f"The header row lacks: {', '.join(missing)}.")
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise FileRefused(f"The file has more than {MAX_ROWS:,} rows.")
+        values = {name: value for name, value in zip(header, row, strict=False) if name}
+        if any(str(value).strip() for value in values.values() if value is not None):
+            yield number, values
+
+
+def _csv_rows(path: Path) -> Iterator[list[Any]]:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    check_xlsx_archive(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except CalamineError as error:
+        raise FileRefused("This is not a readable .xlsx workbook.") from error
+    try:
+        yield from workbook.get_sheet_by_index(0).iter_rows()
+    finally:
+        workbook.close()
+
+
+def _yes(value: Any) -> bool | None:
+    text = fold(str(value if value is not None else ""))
+    if text in ("", "no", "n", "false", "0"):
+        return False
+    if text in ("yes", "y", "true", "1", "x"):
+        return True
+    return None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def check_row(values: dict[str, Any], pattern: re.Pattern) -> tuple[dict | None, list]:
+    """The licensee's values, or the row's errors as (column title, reason)."""
+    errors: list[tuple[str, str]] = []
+    license_number = normalise_license_number(_text(values.get("license_number")))
+    if not license_number:
+        errors.append((TITLES["license_number"], "Required."))
+    elif not pattern.fullmatch(license_number):
+        errors.append((TITLES["license_number"], "Not in this board's licence number format."))
+    for name in ("first_name", "last_name"):
+        if not _text(values.get(name)):
+            errors.append((TITLES[name], "Required."))
+    dob = parse_dob(values.get("dob"))
+    if dob is None:
+        errors.append((TITLES["dob"], "Use MM/DD, a real calendar day."))
+    dates = {}
+    for name in ("first_issued_on", "expires_on"):
+        dates[name] = parse_date(values.get(name))
+        if dates[name] is None:
+            errors.append((TITLES[name], "Use MM/DD/YYYY or YYYY-MM-DD."))
+    if (
+        dates["first_issued_on"]
+        and dates["expires_on"]
+        and dates["expires_on"] < dates["first_issued_on"]
+    ):
+        errors.append((TITLES["expires_on"], "The licence expires before it was issued."))
+    status = fold(_text(values.get("status")) or "active")
+    if status not in STATUSES:
+        errors.append((TITLES["status"], f"Use one of: {', '.join(STATUSES)}."))
+    npi = _text(values.get("npi")) or None
+    if npi and not npi_is_valid(npi):
+        errors.append((TITLES["npi"], "Not a valid 10-digit NPI."))
+    flags = {}
+    for name in ("attests_geriatric_patients", "cme_waiver_on_file"):
+        flags[name] = _yes(values.get(name))
+        if flags[name] is None:
+            errors.append((TITLES[name], "Use Yes or No."))
+    if errors:
+        return None, errors
+    return {
+        "license_number": license_number,
+        "first_name": _text(values["first_name"])[:100],
+        "last_name": _text(values["last_name"])[:100],
+        "dob_month": dob[0],
+        "dob_day": dob[1],
+        "license_type": _text(values.get("license_type"))[:40] or "Physician and Surgeon",
+        "first_issued_on": dates["first_issued_on"],
+        "expires_on": dates["expires_on"],
+        "status": status,
+        "specialty": _text(values.get("specialty"))[:100] or None,
+        "npi": npi,
+        "on_latest_roster": True,
+        **flags,
+    }, []
+
+
+def _existing(session: Session, board_id: int) -> dict[str, tuple]:
+    columns = [getattr(Licensee, name) for name in _COMPARED]
+    return {
+        row[0]: row[1:]
+        for row in session.execute(
+            sa.select(Licensee.license_number, Licensee.id, *columns).where(
+                Licensee.board_id == board_id
+            )
+        )
+    }
+
+
+def import_roster(
+    session: Session,
+    *,
+    board: Board,
+    user_id: int,
+    path: Path,
+    method: str,
+    full_roster: bool,
+    today: date | None = None,
+    ip_address: str | None = None,
+) -> RosterImportResult:
+    """Upsert the file's licensees in the caller's transaction; see the module docstring."""
+    pattern = re.compile(board.license_pattern)
+    existing = _existing(session, board.id)
+    result = RosterImportResult()
+    inserts, updates, seen = [], [], set()
+    for number, values in read_roster(path, method):
+        licensee, errors = check_row(values, pattern)
+        raw_number = normalise_license_number(_text(values.get("license_number")))
+        if licensee and licensee["license_number"] in seen:
+            errors = [(TITLES["license_number"], "This licence number is already in the file.")]
+        seen.add(raw_number)
+        if errors:
+            result.rows.append(RosterRowOutcome(number, raw_number, "rejected", tuple(errors)))
+            continue
+        current = existing.get(licensee["license_number"])
+        if current is None:
+            inserts.append({"board_id": board.id, **licensee})
+            outcome = "created"
+        elif tuple(current[1:]) != tuple(licensee[name] for name in _COMPARED):
+            updates.append({"id": current[0], **licensee})
+            outcome = "updated"
+        else:
+            outcome = "unchanged"
+        result.rows.append(RosterRowOutcome(number, licensee["license_number"], outcome))
+    if inserts:
+        session.execute(sa.insert(Licensee), inserts)
+    if updates:
+        session.execute(sa.update(Licensee), updates)
+    if full_roster:
+        result.deactivated = _deactivate_missing(session, board.id, seen)
+    result.rematched = rematch_unmatched(session, board.id)
+    record_event(
+        session,
+        actor_user_id=user_id,
+        action="roster.imported",
+        object_type="board",
+        object_id=board.id,
+        detail={**dict(result.counts), "deactivated": result.deactivated, "full": full_roster},
+        ip_address=ip_address,
+    )
+    session.flush()
+    return result
+
+
+def _deactivate_missing(session: Session, board_id: int, seen: set[str]) -> int:
+    """Mark licensees absent from a full roster inactive; return how many changed."""
+    staged = stage_keys(
+        session,
+        [(number,) for number in sorted(seen)],
+        "passport_roster_seen",
+        "number VARCHAR(20)",
+    )
+    missing = sa.select(staged.c.number).where(staged.c.number == Licensee.license_number)
+    changed = session.execute(
+        sa.update(Licensee)
+        .where(
+            Licensee.board_id == board_id,
+            Licensee.on_latest_roster.is_(True),
+            ~sa.exists(missing),
+        )
+        .values(on_latest_roster=False, status="inactive")
+        .execution_options(synchronize_session=False)
+    )
+    return changed.rowcount or 0
