@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
 from passport.accounts.models import User
-from passport.audit.models import AccessLogEntry, AuditEvent
+from passport.audit.models import AccessLogEntry, AuditCase, AuditEvent, AuditSample
 from passport.db import Base
 from passport.reporting.models import (
     Activity,
@@ -19,7 +19,9 @@ from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfRep
 __all__ = [
     "AccessLogEntry",
     "Activity",
+    "AuditCase",
     "AuditEvent",
+    "AuditSample",
     "Base",
     "Board",
     "Completion",

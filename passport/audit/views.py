@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.audit import export, worklist
+from passport.audit import samples as audit_samples
 from passport.audit.evaluation import evaluate_licensees
+from passport.audit.forms import SampleForm, VerdictForm
+from passport.audit.models import CASE_STATUSES
 from passport.audit.queries import (
     access_log_page,
     board_overview,
@@ -22,7 +25,9 @@ from passport.audit.queries import (
 )
 from passport.audit.services import log_board_access
 from passport.audit.worklist import AuditFilters
+from passport.errors import ValidationError
 from passport.extensions import db
+from passport.forms import show_validation_error
 from passport.requirements.engine import OVERALL_LABELS
 from passport.transcripts import discrepancy_queries
 
@@ -138,3 +143,72 @@ def access_log() -> str:
         db.session, current_user.board_id, request.args.get("page", 1, type=int) or 1
     )
     return render_template("board/access_log.html", page=page)
+
+
+# Audit samples ------------------------------------------------------------------------
+
+
+@bp.route("/samples", methods=["GET", "POST"])
+@requires(Permission.AUDIT_READ)
+def samples() -> str | Response:
+    form = SampleForm()
+    if not form.is_submitted():
+        form.window_starts_on.data = date.today()
+        form.window_ends_on.data = date.today() + timedelta(days=90)
+    if form.validate_on_submit():
+        try:
+            sample = audit_samples.draw_sample(
+                db.session,
+                board_id=current_user.board_id,
+                user_id=current_user.id,
+                title=form.title.data,
+                starts_on=form.window_starts_on.data,
+                ends_on=form.window_ends_on.data,
+                size_kind=form.size_kind.data,
+                size_value=form.size_value.data,
+                seed=form.seed.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_validation_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("audit.sample", sample_id=sample.id))
+    return render_template(
+        "board/samples.html",
+        form=form,
+        samples=audit_samples.samples_of(db.session, current_user.board_id),
+    )
+
+
+@bp.route("/samples/<int:sample_id>")
+@requires(Permission.AUDIT_READ)
+def sample(sample_id: int) -> str:
+    found = audit_samples.sample_for_board(db.session, current_user.board_id, sample_id)
+    return render_template(
+        "board/sample.html", sample=found, statuses=CASE_STATUSES, form=VerdictForm()
+    )
+
+
+@bp.route("/samples/<int:sample_id>/cases/<int:case_id>", methods=["POST"])
+@requires(Permission.AUDIT_READ)
+def verdict(sample_id: int, case_id: int) -> Response:
+    found = audit_samples.sample_for_board(db.session, current_user.board_id, sample_id)
+    form = VerdictForm()
+    if form.validate_on_submit():
+        try:
+            audit_samples.record_verdict(
+                db.session,
+                sample=found,
+                case_id=case_id,
+                user_id=current_user.id,
+                status=form.status.data,
+                note=form.note.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            flash(str(error), "warning")
+        else:
+            db.session.commit()
+            flash("Saved.", "success")
+    return redirect(url_for("audit.sample", sample_id=sample_id))

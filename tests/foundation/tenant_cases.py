@@ -79,6 +79,27 @@ def _boards_foreign_licensee(session, method="GET"):
     return factories.BoardStaffFactory(), {"licensee_id": licensee.id}, method
 
 
+def _boards_foreign_sample(session, method="GET"):
+    from passport.audit.samples import draw_sample
+
+    licensee = factories.LicenseeFactory(board=factories.board("CA-OMBC"), license_number="20A993")
+    sample = draw_sample(
+        session,
+        board_id=licensee.board_id,
+        user_id=factories.UserFactory().id,
+        title="",
+        starts_on=licensee.expires_on,
+        ends_on=licensee.expires_on,
+        size_kind="count",
+        size_value=1,
+    )
+    session.commit()
+    values = {"sample_id": sample.id}
+    if method == "POST":
+        values["case_id"] = sample.cases[0].id
+    return factories.BoardStaffFactory(), values, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
     "reporting.edit_activity": _foreign_activity,
     "reporting.completion_detail": _foreign_completion,
@@ -101,6 +122,8 @@ TENANT_CASES: dict[str, TenantCase] = {
     "inbox.correct": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "audit.discrepancy": _boards_foreign_discrepancy,
     "audit.licensee": _boards_foreign_licensee,
+    "audit.sample": _boards_foreign_sample,
+    "audit.verdict": lambda session: _boards_foreign_sample(session, "POST"),
 }
 
 # Routes with an id that is not tenant-scoped, and why.

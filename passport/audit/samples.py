@@ -1,0 +1,139 @@
+"""Audit samples: a seeded random draw of licensees from a renewal window, saved as an
+audit with a verdict per case. The seed, the window and the roster's licensee ids (sorted)
+determine the draw, so ``redraw`` reproduces it exactly."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from passport.audit.models import CASE_STATUSES, AuditCase, AuditSample
+from passport.audit.services import record_event
+from passport.errors import Forbidden, NotFound, ValidationError
+from passport.roster.models import Licensee
+
+MAX_SEED = 2**31 - 1
+
+
+def _population(session: Session, board_id: int, starts_on: date, ends_on: date) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(Licensee.id)
+            .where(
+                Licensee.board_id == board_id,
+                Licensee.expires_on.between(starts_on, ends_on),
+            )
+            .order_by(Licensee.id)
+        )
+    )
+
+
+def _choose(population: list[int], size_kind: str, size_value: int, seed: int) -> list[int]:
+    wanted = size_value if size_kind == "count" else math.ceil(len(population) * size_value / 100)
+    return sorted(random.Random(seed).sample(population, min(wanted, len(population))))
+
+
+def draw_sample(
+    session: Session,
+    *,
+    board_id: int,
+    user_id: int,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    size_kind: str,
+    size_value: int,
+    seed: int | None = None,
+) -> AuditSample:
+    """Draw and save a sample; a seed is chosen (and recorded) when none is given."""
+    if size_kind not in ("count", "percent"):
+        raise ValidationError("Choose a number of licensees or a percentage.", "size_kind")
+    if size_value <= 0 or (size_kind == "percent" and size_value > 100):
+        raise ValidationError("Enter a number above 0 (a percentage at most 100).", "size_value")
+    if ends_on < starts_on:
+        raise ValidationError("The window ends before it starts.", "window_ends_on")
+    population = _population(session, board_id, starts_on, ends_on)
+    if not population:
+        raise ValidationError("No licensee of your board expires in this window.")
+    seed = random.SystemRandom().randrange(MAX_SEED) if seed is None else seed
+    sample = AuditSample(
+        board_id=board_id,
+        created_by_user_id=user_id,
+        title=(title or "").strip()[:200] or f"Sample {starts_on:%m/%d/%Y}–{ends_on:%m/%d/%Y}",
+        window_starts_on=starts_on,
+        window_ends_on=ends_on,
+        size_kind=size_kind,
+        size_value=size_value,
+        seed=seed,
+        population=len(population),
+    )
+    session.add(sample)
+    session.flush()
+    session.add_all(
+        AuditCase(sample_id=sample.id, licensee_id=licensee_id, status="open", note="")
+        for licensee_id in _choose(population, size_kind, size_value, seed)
+    )
+    record_event(
+        session,
+        actor_user_id=user_id,
+        action="audit_sample.drawn",
+        object_type="audit_sample",
+        object_id=sample.id,
+        detail={"seed": seed, "population": len(population), size_kind: size_value},
+    )
+    session.flush()
+    session.refresh(sample)
+    return sample
+
+
+def redraw(session: Session, sample: AuditSample) -> list[int]:
+    """The licensee ids the sample's seed draws from its window today (to verify a draw)."""
+    population = _population(
+        session, sample.board_id, sample.window_starts_on, sample.window_ends_on
+    )
+    return _choose(population, sample.size_kind, sample.size_value, sample.seed)
+
+
+def sample_for_board(session: Session, board_id: int, sample_id: int) -> AuditSample:
+    sample = session.get(AuditSample, sample_id)
+    if sample is None:
+        raise NotFound("No such sample.")
+    if sample.board_id != board_id:
+        raise Forbidden("This sample belongs to another board.")
+    return sample
+
+
+def samples_of(session: Session, board_id: int) -> list[AuditSample]:
+    return list(
+        session.scalars(
+            sa.select(AuditSample)
+            .where(AuditSample.board_id == board_id)
+            .order_by(AuditSample.created_at.desc(), AuditSample.id.desc())
+        )
+    )
+
+
+def record_verdict(
+    session: Session, *, sample: AuditSample, case_id: int, user_id: int, status: str, note: str
+) -> AuditCase:
+    case = next((case for case in sample.cases if case.id == case_id), None)
+    if case is None:
+        raise NotFound("No such case in this sample.")
+    if status not in CASE_STATUSES:
+        raise ValidationError("Choose open, passed, failed or waived.", "status")
+    case.status, case.note = status, (note or "").strip()[:4000]
+    case.updated_by_user_id = user_id
+    record_event(
+        session,
+        actor_user_id=user_id,
+        action="audit_case.updated",
+        object_type="audit_case",
+        object_id=case.id,
+        detail={"status": status},
+    )
+    session.flush()
+    return case
