@@ -21,7 +21,7 @@ from passport.reporting.validation import parse_date
 from passport.requirements.engine import OVERALL_LABELS
 from passport.roster.identifiers import normalise_license_number
 from passport.roster.models import Licensee
-from passport.transcripts.models import Discrepancy
+from passport.transcripts.models import OPEN_STATUSES, Discrepancy
 
 PAGE_SIZE = 50
 SORTS = {
@@ -136,7 +136,7 @@ def _open_discrepancies(session: Session, board_id: int, filters: AuditFilters) 
                 sa.select(Discrepancy.licensee_id, sa.func.count())
                 .join(Licensee, Licensee.id == Discrepancy.licensee_id)
                 .where(
-                    Discrepancy.status.in_(("open", "answered")),
+                    Discrepancy.status.in_(OPEN_STATUSES),
                     Licensee.board_id == board_id,
                     Licensee.expires_on.between(filters.starts_on, filters.ends_on),
                 )

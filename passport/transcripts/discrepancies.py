@@ -32,10 +32,9 @@ from passport.reporting.models import (
 from passport.reporting.records import Field, RawRecord
 from passport.reporting.services import report_single_record
 from passport.roster.models import LicenseLink
-from passport.transcripts.models import Discrepancy, DiscrepancyMessage
+from passport.transcripts.models import OPEN_STATUSES, Discrepancy, DiscrepancyMessage
 from passport.transcripts.rules import check_claimed_credits, check_completion_date
 
-OPEN_STATUSES = ("open", "answered")
 FLAG_KINDS = ("credits_wrong", "date_wrong", "not_mine")
 MAX_NOTE = 4000
 

@@ -14,9 +14,8 @@ from passport.errors import Forbidden, NotFound
 from passport.reporting.models import Activity, Provider
 from passport.reporting.queries import Page, paginate
 from passport.roster.models import Licensee, LicenseLink
-from passport.transcripts.models import Discrepancy
+from passport.transcripts.models import OPEN_STATUSES, Discrepancy
 
-OPEN_STATUSES = ("open", "answered")
 STATUS_FILTERS = {
     "open": ("open",),
     "answered": ("answered",),

@@ -18,6 +18,7 @@ DISCREPANCY_KINDS = {
 }
 
 DISCREPANCY_STATUSES = ("open", "answered", "corrected", "declined", "withdrawn")
+OPEN_STATUSES = ("open", "answered")  # waiting for the provider, or for the physician
 
 
 class Discrepancy(Base):

@@ -30,12 +30,11 @@ from passport.roster.models import LicenseLink
 from passport.transcripts.filters import TranscriptFilters
 from passport.transcripts.models import (
     DISCREPANCY_KINDS,
+    OPEN_STATUSES,
     Discrepancy,
     SelfReportedCredit,
     self_reported_topics,
 )
-
-OPEN_STATUSES = ("open", "answered")
 
 
 @dataclass(frozen=True)
@@ -447,10 +446,7 @@ def self_reported_credit_for(session: Session, user_id: int, credit_id: int) -> 
 
 
 def credit_type_options(session: Session) -> list[tuple[str, str]]:
+    """Every credit type, self-reported included (the provider's list leaves it out)."""
     return [
         (c.code, c.name) for c in session.scalars(sa.select(CreditType).order_by(CreditType.name))
     ]
-
-
-def topic_options(session: Session) -> list[tuple[str, str]]:
-    return [(t.code, t.name) for t in session.scalars(sa.select(Topic).order_by(Topic.name))]

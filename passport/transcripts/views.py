@@ -28,6 +28,7 @@ from passport.audit.evaluation import evaluate_licensees
 from passport.errors import Conflict, ValidationError
 from passport.extensions import db, limiter
 from passport.forms import choices, show_error, show_validation_error
+from passport.reporting.queries import topic_choices
 from passport.roster import queries as roster_queries
 from passport.roster import services as linking
 from passport.transcripts import discrepancies, discrepancy_queries, queries, services
@@ -139,7 +140,7 @@ def transcript() -> str | Response:
         ),
         providers=queries.providers_reporting_for(db.session, licensee.id),
         credit_types=queries.credit_type_options(db.session),
-        topics=queries.topic_options(db.session),
+        topics=topic_choices(db.session),
         cycles=CYCLES,
         views=VIEWS,
         evaluation=evaluate_licensees(db.session, [licensee])[0].evaluation,
@@ -312,7 +313,7 @@ def withdraw(discrepancy_id: int) -> Response:
 def add_self_reported() -> str | Response:
     form = SelfReportForm()
     form.credit_type_code.choices = choices(queries.credit_type_options(db.session))
-    form.topic_codes.choices = choices(queries.topic_options(db.session))
+    form.topic_codes.choices = choices(topic_choices(db.session))
     if not form.is_submitted():
         form.credit_type_code.data = "SELF_REPORTED"
     if form.validate_on_submit():
