@@ -87,11 +87,18 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def paginate(session: Session, query: sa.Select, page: int, size: int = PAGE_SIZE) -> Page:
+def page_bounds(
+    session: Session, query: sa.Select, page: int, size: int = PAGE_SIZE
+) -> tuple[int, int]:
+    """The page to show (clamped to those that exist) and the total number of rows."""
     total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    page = max(1, min(page, max(1, -(-(total or 0) // size))))
+    return max(1, min(page, max(1, -(-(total or 0) // size)))), total or 0
+
+
+def paginate(session: Session, query: sa.Select, page: int, size: int = PAGE_SIZE) -> Page:
+    page, total = page_bounds(session, query, page, size)
     items = list(session.scalars(query.limit(size).offset((page - 1) * size)))
-    return Page(items, page, total or 0, size)
+    return Page(items, page, total, size)
 
 
 def activities_page(session: Session, provider_id: int, search: str, page: int) -> Page:

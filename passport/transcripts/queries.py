@@ -25,7 +25,7 @@ from passport.reporting.models import (
     Topic,
     activity_topics,
 )
-from passport.reporting.queries import PAGE_SIZE
+from passport.reporting.queries import PAGE_SIZE, Page, page_bounds
 from passport.roster.models import LicenseLink
 from passport.transcripts.filters import TranscriptFilters
 from passport.transcripts.models import (
@@ -111,18 +111,6 @@ class ActivityGroup:
     last_on: date
     rows: tuple[TranscriptRow, ...]
     topics: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TranscriptPage:
-    items: list
-    page: int
-    total: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
 
 
 @dataclass(frozen=True)
@@ -234,32 +222,23 @@ def _rows(session: Session, results) -> list[TranscriptRow]:
     ]
 
 
-def _count(session: Session, query: sa.Select) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-
-
-def _clamp(page: int, total: int, size: int) -> int:
-    return max(1, min(page, max(1, -(-total // size))))
-
-
 def transcript_by_date(
     session: Session, licensee_id: int, expires_on: date, filters: TranscriptFilters
-) -> TranscriptPage:
+) -> Page:
     """One page of completions, newest first."""
     query = _row_query(_conditions(licensee_id, filters, expires_on))
-    total = _count(session, query)
-    page = _clamp(filters.page, total, PAGE_SIZE)
+    page, total = page_bounds(session, query, filters.page)
     results = session.execute(
         query.order_by(Completion.completed_on.desc(), Completion.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    return TranscriptPage(_rows(session, results), page, total)
+    return Page(_rows(session, results), page, total)
 
 
 def transcript_by_activity(
     session: Session, licensee_id: int, expires_on: date, filters: TranscriptFilters
-) -> TranscriptPage:
+) -> Page:
     """One page of activities (most recent completion first), each with its completions."""
     conditions = _conditions(licensee_id, filters, expires_on)
     groups = (
@@ -273,8 +252,7 @@ def transcript_by_activity(
         .where(*conditions)
         .group_by(Activity.id)
     )
-    total = _count(session, groups)
-    page = _clamp(filters.page, total, PAGE_SIZE)
+    page, total = page_bounds(session, groups, filters.page)
     heads = session.execute(
         groups.order_by(sa.desc("last_on"), Activity.id.desc())
         .limit(PAGE_SIZE)
@@ -311,7 +289,7 @@ def transcript_by_activity(
                 topics=first.topics,
             )
         )
-    return TranscriptPage(items, page, total)
+    return Page(items, page, total)
 
 
 def transcript_totals(

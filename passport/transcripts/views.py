@@ -150,32 +150,45 @@ def transcript() -> str | Response:
 # Discrepancies ---------------------------------------------------------------------------
 
 
+def _claim(form) -> discrepancies.Claim:  # noqa: ANN001 - FlagForm or MissingForm
+    return discrepancies.Claim(
+        note=form.note.data, completed_on=form.completed_on.data, credits=form.credits.data
+    )
+
+
+def _send_to_provider(form, raise_discrepancy) -> Response | None:  # noqa: ANN001
+    """Run ``raise_discrepancy``; on success commit and go to the new thread, otherwise
+    roll back, show the error on the form and return ``None`` (the caller re-renders)."""
+    try:
+        discrepancy = raise_discrepancy()
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        show_error(form, str(error), getattr(error, "field", None))
+        return None
+    db.session.commit()
+    flash("Sent to the provider. You will see their answer here.", "success")
+    return redirect(url_for("transcripts.discrepancy", discrepancy_id=discrepancy.id))
+
+
 @bp.route("/completions/<int:completion_id>/flag", methods=["GET", "POST"])
 @requires(Permission.DISCREPANCY_RAISE)
 def flag_completion(completion_id: int) -> str | Response:
     completion = queries.completion_for_physician(db.session, current_user.id, completion_id)
     form = FlagForm()
     if form.validate_on_submit():
-        try:
-            discrepancy = discrepancies.flag_completion(
+        sent = _send_to_provider(
+            form,
+            lambda: discrepancies.flag_completion(
                 db.session,
                 user_id=current_user.id,
                 completion=completion,
                 kind=form.kind.data,
-                claim=discrepancies.Claim(
-                    note=form.note.data,
-                    completed_on=form.completed_on.data,
-                    credits=form.credits.data,
-                ),
+                claim=_claim(form),
                 today=date.today(),
-            )
-        except (ValidationError, Conflict) as error:
-            db.session.rollback()
-            show_error(form, str(error), getattr(error, "field", None))
-        else:
-            db.session.commit()
-            flash("Sent to the provider. You will see their answer here.", "success")
-            return redirect(url_for("transcripts.discrepancy", discrepancy_id=discrepancy.id))
+            ),
+        )
+        if sent is not None:
+            return sent
     return render_template("physician/flag.html", form=form, completion=completion)
 
 
@@ -206,26 +219,19 @@ def report_missing(activity_id: int) -> str | Response:
     )
     if form.validate_on_submit():
         link = roster_queries.link_of(db.session, current_user.id, int(form.link_id.data))
-        try:
-            discrepancy = discrepancies.report_missing(
+        sent = _send_to_provider(
+            form,
+            lambda: discrepancies.report_missing(
                 db.session,
                 user_id=current_user.id,
                 link=link,
                 activity=activity,
-                claim=discrepancies.Claim(
-                    note=form.note.data,
-                    completed_on=form.completed_on.data,
-                    credits=form.credits.data,
-                ),
+                claim=_claim(form),
                 today=date.today(),
-            )
-        except (ValidationError, Conflict) as error:
-            db.session.rollback()
-            show_error(form, str(error), getattr(error, "field", None))
-        else:
-            db.session.commit()
-            flash("Sent to the provider. You will see their answer here.", "success")
-            return redirect(url_for("transcripts.discrepancy", discrepancy_id=discrepancy.id))
+            ),
+        )
+        if sent is not None:
+            return sent
     return render_template("physician/report_missing.html", form=form, activity=activity)
 
 
