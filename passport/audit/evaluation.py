@@ -1,9 +1,12 @@
 """Feeding the requirement engine from the database, in bulk.
 
-One query reads the credits of every licensee in a set (grouped in SQL by licensee, day,
-credit type and activity), one reads activity topics, one reads self-reported credit of
-the physicians who linked those licences; the engine then evaluates each licensee in
-memory. Never a query per licensee.
+Two ways, never a query per licensee:
+
+- ``evaluate_licensees`` reads the credits of a few licensees (a drill-down, a
+  physician's transcript) so each rule can list the completions that counted;
+- ``measure_totals`` sums, in one grouped query, every measure the board's rules ask for
+  (``engine.measures_of``) for every licensee of a roster selection: one row per
+  licensee, whatever the number of completions. The audit worklist evaluates from those.
 """
 
 from __future__ import annotations
@@ -18,8 +21,17 @@ from sqlalchemy.orm import Session
 
 from passport.bulk import stage_keys
 from passport.reporting.models import Completion, activity_topics
-from passport.requirements.engine import Credit, Evaluation, LicenseeFacts, evaluate
-from passport.requirements.rules import requirement_set_for
+from passport.requirements.engine import (
+    Credit,
+    CreditTally,
+    Evaluation,
+    LicenseeFacts,
+    Measure,
+    evaluate,
+    measures_of,
+    window_of,
+)
+from passport.requirements.rules import RequirementSet, requirement_set_for
 from passport.roster.models import Board, Licensee, LicenseLink
 from passport.transcripts.models import SelfReportedCredit, self_reported_topics
 
@@ -30,7 +42,7 @@ class LicenseeEvaluation:
     evaluation: Evaluation | None  # None: the board has no requirement set yet
 
 
-def facts_of(licensee: Licensee) -> LicenseeFacts:
+def facts_of(licensee: Licensee | sa.Row) -> LicenseeFacts:
     return LicenseeFacts(
         first_issued_on=licensee.first_issued_on,
         expires_on=licensee.expires_on,
@@ -113,7 +125,7 @@ def credits_of(
     return credits
 
 
-def _add_self_reported(session: Session, staged, credits: dict[int, list[Credit]]) -> None:
+def _add_self_reported(session: Session, licensees, credits: dict[int, list[Credit]]) -> None:
     rows = session.execute(
         sa.select(
             LicenseLink.licensee_id,
@@ -123,7 +135,7 @@ def _add_self_reported(session: Session, staged, credits: dict[int, list[Credit]
             SelfReportedCredit.credit_type_code,
         )
         .join(LicenseLink, LicenseLink.user_id == SelfReportedCredit.user_id)
-        .join(staged, staged.c.id == LicenseLink.licensee_id)
+        .join(licensees, licensees.c.id == LicenseLink.licensee_id)
         .where(SelfReportedCredit.withdrawn_at.is_(None))
     ).all()
     if not rows:
@@ -164,3 +176,104 @@ def evaluate_licensees(
         )
         results.append(LicenseeEvaluation(licensee, evaluation))
     return results
+
+
+def _stage_windows(session: Session, windows: list[str], months: int, licensees) -> sa.TableClause:
+    """The dates of each window for every expiry date among ``licensees`` (a few hundred
+    rows however large the roster), so SQL can place each completion in its windows."""
+    expiry_dates = session.scalars(sa.select(licensees.c.expires_on).distinct()).all()
+    rows = []
+    for expires_on in expiry_dates:
+        row = [expires_on.isoformat()]
+        for window in windows:
+            dates = window_of(window, expires_on, months)
+            row += [dates.starts_on.isoformat(), dates.ends_on.isoformat()]
+        rows.append(tuple(row))
+    columns = ", ".join(
+        ["expires_on DATE"] + [f"{edge}{i} DATE" for i in range(len(windows)) for edge in "se"]
+    )
+    return stage_keys(session, rows, f"passport_audit_windows_{len(windows)}", columns)
+
+
+def _topic_flags(topic_sets: list[frozenset[str]]):
+    """Per activity, 1 in column ``t<k>`` if it has any topic of ``topic_sets[k]``."""
+    topic = activity_topics.c.topic_code
+    return (
+        sa.select(
+            activity_topics.c.activity_id,
+            *(
+                sa.func.max(sa.case((topic.in_(sorted(topics)), 1), else_=0)).label(f"t{k}")
+                for k, topics in enumerate(topic_sets)
+            ),
+        )
+        .where(topic.in_(sorted(set().union(*topic_sets))))
+        .group_by(activity_topics.c.activity_id)
+        .subquery("topic_flags")
+    )
+
+
+def measure_totals(
+    session: Session, rs: RequirementSet, licensees
+) -> dict[int, dict[Measure, Decimal]]:
+    """Every measure of ``rs`` summed for every licensee in ``licensees`` (a selectable with
+    ``id`` and ``expires_on``), reported and self-reported credit together. Licensees
+    without credit are absent."""
+    measures = measures_of(rs)
+    windows = list(dict.fromkeys(measure.window for measure in measures))
+    topic_sets = list(dict.fromkeys(measure.topics for measure in measures if measure.topics))
+    dates = _stage_windows(session, windows, rs.cycle_months, licensees)
+    flags = _topic_flags(topic_sets) if topic_sets else None
+    hundredths = sa.type_coerce(Completion.credits, sa.Integer)
+    sums = []
+    for i, measure in enumerate(measures):
+        slot = windows.index(measure.window)
+        conditions = [
+            Completion.completed_on >= dates.c[f"s{slot}"],
+            Completion.completed_on <= dates.c[f"e{slot}"],
+        ]
+        if measure.credit_types:
+            conditions.append(Completion.credit_type_code.in_(sorted(measure.credit_types)))
+        if measure.topics:
+            conditions.append(flags.c[f"t{topic_sets.index(measure.topics)}"] == 1)
+        counted = hundredths if measure.unit == "hours" else sa.literal(100)
+        sums.append(sa.func.sum(sa.case((sa.and_(*conditions), counted), else_=0)).label(f"m{i}"))
+    # Licensees first, grouped by their id: the database walks the selection and reads each
+    # one's completions by index, instead of scanning every completion of the board.
+    query = (
+        sa.select(licensees.c.id, *sums)
+        .select_from(licensees)
+        .join(dates, dates.c.expires_on == licensees.c.expires_on)
+        .join(Completion, Completion.licensee_id == licensees.c.id)
+        .where(Completion.deleted_at.is_(None))
+        .group_by(licensees.c.id)
+    )
+    if flags is not None:
+        query = query.outerjoin(flags, flags.c.activity_id == Completion.activity_id)
+    totals: dict[int, dict[Measure, Decimal]] = {
+        row[0]: {
+            measure: Decimal(value) / 100 for measure, value in zip(measures, row[1:], strict=True)
+        }
+        for row in session.execute(query)
+    }
+    if rs.accepts_self_reported:
+        _add_self_reported_totals(session, rs, licensees, measures, totals)
+    return totals
+
+
+def _add_self_reported_totals(session, rs, licensees, measures, totals) -> None:
+    credits: dict[int, list[Credit]] = defaultdict(list)
+    _add_self_reported(session, licensees, credits)
+    if not credits:
+        return
+    expiry = dict(
+        session.execute(
+            sa.select(licensees.c.id, licensees.c.expires_on).where(
+                licensees.c.id.in_(list(credits))
+            )
+        ).all()
+    )
+    for licensee_id, own in credits.items():
+        tally = CreditTally(own, expiry[licensee_id], rs.cycle_months)
+        values = totals.setdefault(licensee_id, {})
+        for measure in measures:
+            values[measure] = values.get(measure, Decimal(0)) + tally.value(measure)

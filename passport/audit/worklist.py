@@ -1,8 +1,9 @@
 """The auditor's worklist: licensees renewing in a window, each evaluated against the
 board's requirement set, filtered, searched, sorted and counted.
 
-Licensees and their credits are read in bulk (``audit.evaluation``); filtering by
-status needs the evaluation, so the window is evaluated whole and then paged in memory.
+The licensees are read as plain rows and their credit as one row of sums each
+(``audit.evaluation.measure_totals``); filtering by status needs the evaluation, so the
+window is evaluated whole and then paged in memory.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.evaluation import evaluate_licensees
+from passport.audit.evaluation import facts_of, measure_totals
 from passport.reporting.validation import parse_date
-from passport.requirements.engine import OVERALL_LABELS
+from passport.requirements.engine import OVERALL_LABELS, evaluate_totals
+from passport.requirements.rules import requirement_set_for
 from passport.roster.identifiers import normalise_license_number
-from passport.roster.models import Licensee
+from passport.roster.models import Board, Licensee
 from passport.transcripts.models import OPEN_STATUSES, Discrepancy
 
 PAGE_SIZE = 50
@@ -82,9 +84,25 @@ class AuditFilters:
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
 
+# What the worklist shows of a licensee and the engine needs: read as plain rows, because
+# loading a whole roster as ORM objects would take longer than evaluating it.
+LICENSEE_COLUMNS = (
+    Licensee.id,
+    Licensee.license_number,
+    Licensee.first_name,
+    Licensee.last_name,
+    Licensee.specialty,
+    Licensee.status,
+    Licensee.first_issued_on,
+    Licensee.expires_on,
+    Licensee.attests_geriatric_patients,
+    Licensee.cme_waiver_on_file,
+)
+
+
 @dataclass(frozen=True)
 class AuditRow:
-    licensee: Licensee
+    licensee: sa.Row  # LICENSEE_COLUMNS
     status: str
     status_label: str
     hours_required: Decimal
@@ -107,8 +125,8 @@ class Worklist:
         return max(1, -(-self.total // self.size))
 
 
-def _licensees(session: Session, board_id: int, filters: AuditFilters) -> list[Licensee]:
-    query = sa.select(Licensee).where(
+def _selection(board_id: int, filters: AuditFilters) -> sa.Select:
+    query = sa.select(*LICENSEE_COLUMNS).where(
         Licensee.board_id == board_id,
         Licensee.expires_on.between(filters.starts_on, filters.ends_on),
     )
@@ -125,7 +143,7 @@ def _licensees(session: Session, board_id: int, filters: AuditFilters) -> list[L
                 ),
             )
         )
-    return list(session.scalars(query))
+    return query
 
 
 def _open_discrepancies(session: Session, board_id: int, filters: AuditFilters) -> Counter:
@@ -155,23 +173,28 @@ def _histogram(rows: list[AuditRow]) -> list[tuple[str, int]]:
 
 def evaluate_window(session: Session, board_id: int, filters: AuditFilters) -> list[AuditRow]:
     """Every licensee of the window (before status filter and paging), evaluated."""
-    licensees = _licensees(session, board_id, filters)
+    selection = _selection(board_id, filters)
+    licensees = session.execute(selection).all()
     discrepancies = _open_discrepancies(session, board_id, filters)
+    rs = requirement_set_for(session.scalar(sa.select(Board.code).where(Board.id == board_id)))
+    if rs is None:
+        return [
+            AuditRow(lic, "unknown", "No requirement set", Decimal(0), Decimal(0), (), 0)
+            for lic in licensees
+        ]
+    totals = measure_totals(session, rs, selection.subquery()) if licensees else {}
     rows = []
-    for item in evaluate_licensees(session, licensees):
-        evaluation = item.evaluation
-        status = evaluation.status if evaluation else "unknown"
+    for licensee in licensees:
+        evaluation = evaluate_totals(rs, facts_of(licensee), totals.get(licensee.id, {}))
         rows.append(
             AuditRow(
-                licensee=item.licensee,
-                status=status,
-                status_label=evaluation.label if evaluation else "No requirement set",
-                hours_required=evaluation.hours_required if evaluation else Decimal(0),
-                hours_earned=evaluation.hours_earned if evaluation else Decimal(0),
-                short_rules=tuple(r.label for r in evaluation.rules if r.status == "short")
-                if evaluation
-                else (),
-                open_discrepancies=discrepancies.get(item.licensee.id, 0),
+                licensee=licensee,
+                status=evaluation.status,
+                status_label=evaluation.label,
+                hours_required=evaluation.hours_required,
+                hours_earned=evaluation.hours_earned,
+                short_rules=tuple(r.label for r in evaluation.rules if r.status == "short"),
+                open_discrepancies=discrepancies.get(licensee.id, 0),
             )
         )
     return rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 DEFAULT_CYCLE_MONTHS = 24
 
@@ -32,6 +33,7 @@ def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+@lru_cache(maxsize=65536)  # a roster has few distinct expiry dates; the audit asks often
 def shift_months(day: date, months: int) -> date:
     """``day`` moved by ``months``; a month's last day stays a month's last day, and a day
     the target month lacks (the 31st, 02/29) becomes that month's last day."""

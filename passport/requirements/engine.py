@@ -1,17 +1,20 @@
 """The pure evaluation engine: a requirement set, a licensee's facts and credits in; for
 each rule required, earned, shortfall, status and the credits that counted out.
 
-No Flask, no database. The audit feeds it per-licensee aggregates from SQL (``Credit``
-with ``count`` > 1); drill-downs feed it single completions so the explanation can list
-them.
+No Flask, no database. Rules never walk credits themselves: they ask a tally for
+``Measure``s (hours or completions in a window, of some credit types, on some topics).
+Drill-downs tally single completions, so each result lists what counted; the audit of a
+whole roster sums every licensee's measures in one SQL query (``measures_of`` says which)
+and evaluates from the sums.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from passport.requirements.cycles import Cycle, cycle_ending, shift_months
 from passport.requirements.rules import RequirementSet, Rule
@@ -101,29 +104,108 @@ def renewal_number(facts: LicenseeFacts, months: int) -> int:
     return max(1, -(-elapsed // months))
 
 
-def _total(credits: Iterable[Credit]) -> Decimal:
-    return sum((credit.hours for credit in credits), ZERO)
+CYCLE, PREVIOUS_CYCLE, TO_CYCLE_END = "cycle", "previous cycle", "to cycle end"
 
 
-def _in(credits: Iterable[Credit], cycle: Cycle) -> list[Credit]:
-    return [credit for credit in credits if cycle.starts_on <= credit.completed_on <= cycle.ends_on]
+def renewals_window(renewals: int) -> str:
+    """The window of the last ``renewals`` cycles (for every-Nth-renewal rules)."""
+    return f"renewals:{renewals}"
 
 
-def _of_types(credits: Iterable[Credit], rule: Rule) -> list[Credit]:
-    if not rule.credit_types:
-        return list(credits)
-    return [credit for credit in credits if credit.credit_type in rule.credit_types]
+@dataclass(frozen=True)
+class Measure:
+    """One sum a rule needs over a licensee's usable credits: those completed in a window
+    (named, relative to the licence's expiry), of some credit types (empty: any), on any of
+    some topics (empty: any), in hours or as a number of completions.
+
+    Rules ask for measures instead of walking credits, so the same rule code runs on
+    single completions (a drill-down that lists what counted) and on sums computed in
+    SQL for a whole roster (the audit, where a per-credit walk is too slow)."""
+
+    window: str
+    credit_types: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    unit: str = "hours"  # or "count"
 
 
-def _on_topics(credits: Iterable[Credit], topics: frozenset[str]) -> list[Credit]:
-    return [credit for credit in credits if credit.topics & topics]
+ANY_IN_CYCLE = Measure(CYCLE, unit="count")
+_BEGINNING = date.min
 
 
-def _hours_earned(rule: Rule, credits: list[Credit], required: Decimal) -> tuple[Decimal, str]:
-    """Hours of ``credits`` that count toward ``rule``, after its caps."""
-    earned, notes = _total(credits), []
+@lru_cache(maxsize=16384)
+def window_of(window: str, expires_on: date, months: int) -> Cycle:
+    """The dates of a named window for a licence expiring on ``expires_on``."""
+    cycle = cycle_ending(expires_on, months)
+    if window == CYCLE:
+        return cycle
+    if window == PREVIOUS_CYCLE:
+        return cycle_ending(shift_months(cycle.ends_on, -months), months)
+    if window == TO_CYCLE_END:
+        return Cycle(_BEGINNING, cycle.ends_on)
+    renewals = int(window.removeprefix("renewals:"))
+    return cycle_ending(expires_on, months * renewals)
+
+
+class CreditTally:
+    """Measures summed from individual credits; ``counted`` lists the credits behind each."""
+
+    def __init__(self, credits: Iterable[Credit], expires_on: date, months: int):
+        self._credits = list(credits)
+        self._expires_on, self._months = expires_on, months
+        self._counted: dict[Measure, tuple[Credit, ...]] = {}
+
+    def counted(self, measure: Measure) -> tuple[Credit, ...]:
+        if measure not in self._counted:
+            window = window_of(measure.window, self._expires_on, self._months)
+            self._counted[measure] = tuple(
+                credit
+                for credit in self._credits
+                if window.starts_on <= credit.completed_on <= window.ends_on
+                and (not measure.credit_types or credit.credit_type in measure.credit_types)
+                and (not measure.topics or credit.topics & measure.topics)
+            )
+        return self._counted[measure]
+
+    def value(self, measure: Measure) -> Decimal:
+        counted = self.counted(measure)
+        if measure.unit == "count":
+            return Decimal(sum(credit.count for credit in counted))
+        return sum((credit.hours for credit in counted), ZERO)
+
+
+class TotalsTally:
+    """Measures already summed (by SQL, for the bulk audit); no credit lists."""
+
+    def __init__(self, values: Mapping[Measure, Decimal]):
+        self._values = values
+
+    def counted(self, measure: Measure) -> tuple[Credit, ...]:
+        return ()
+
+    def value(self, measure: Measure) -> Decimal:
+        return self._values.get(measure, ZERO)
+
+
+class _Recorder:
+    """A tally that notes which measures are asked for (see ``measures_of``)."""
+
+    def __init__(self) -> None:
+        self.asked: dict[Measure, None] = {}
+
+    def counted(self, measure: Measure) -> tuple[Credit, ...]:
+        self.asked[measure] = None
+        return ()
+
+    def value(self, measure: Measure) -> Decimal:
+        self.asked[measure] = None
+        return ZERO
+
+
+def _after_caps(rule: Rule, tally, window: str, earned: Decimal, required: Decimal):
+    """Hours that count toward ``rule`` once its caps are applied, and a note."""
+    notes = []
     for cap in rule.caps:
-        capped = _total(_on_topics(credits, cap.topics))
+        capped = tally.value(Measure(window, rule.credit_types, cap.topics))
         allowed = required * cap.max_percent / 100
         if capped > allowed:
             earned -= capped - allowed
@@ -134,7 +216,7 @@ def _hours_earned(rule: Rule, credits: list[Credit], required: Decimal) -> tuple
     return earned, " ".join(notes)
 
 
-def _hours_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> RuleResult:
+def _hours_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleResult:
     required, note = rule.hours, ""
     if rule.proration_within_months is not None and facts.first_issued_on > shift_months(
         facts.expires_on, -rule.proration_within_months
@@ -144,16 +226,20 @@ def _hours_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> RuleRe
             f"Prorated: first licensed less than {rule.proration_within_months} months "
             "before expiry."
         )
-    counted = _of_types(_in(credits, cycle), rule)
-    earned, cap_note = _hours_earned(rule, counted, required)
+    in_cycle = Measure(CYCLE, rule.credit_types)
+    earned, cap_note = _after_caps(rule, tally, CYCLE, tally.value(in_cycle), required)
     if rule.carry_forward_max:
-        previous = cycle_ending(shift_months(cycle.ends_on, -rs.cycle_months), rs.cycle_months)
-        previous_earned, _ = _hours_earned(
-            rule, _of_types(_in(credits, previous), rule), rule.hours
+        previous_earned, _ = _after_caps(
+            rule,
+            tally,
+            PREVIOUS_CYCLE,
+            tally.value(Measure(PREVIOUS_CYCLE, rule.credit_types)),
+            rule.hours,
         )
         carried = min(rule.carry_forward_max, max(ZERO, previous_earned - rule.hours))
         if carried:
             earned += carried
+            previous = window_of(PREVIOUS_CYCLE, facts.expires_on, rs.cycle_months)
             note = (
                 note + f" {carried:f} excess hours carried forward from {previous.label}."
             ).strip()
@@ -163,24 +249,20 @@ def _hours_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> RuleRe
         required,
         earned,
         MET if earned >= required else SHORT,
-        counted=tuple(counted),
+        counted=tally.counted(in_cycle),
         note=" ".join(part for part in (note, cap_note) if part),
     )
 
 
-def _topic_hours_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> RuleResult:
-    window = cycle
-    if rule.every_nth_renewal > 1:
-        window = cycle_ending(cycle.ends_on, rs.cycle_months * rule.every_nth_renewal)
-    counted = _on_topics(_of_types(_in(credits, window), rule), rule.topics)
+def _topic_hours_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleResult:
+    window = renewals_window(rule.every_nth_renewal) if rule.every_nth_renewal > 1 else CYCLE
     if rule.courses:
-        required, earned, unit = (
-            Decimal(rule.courses),
-            Decimal(sum(c.count for c in counted)),
-            "courses",
-        )
+        measure = Measure(window, rule.credit_types, rule.topics, "count")
+        required, unit = Decimal(rule.courses), "courses"
     else:
-        required, earned, unit = rule.hours, _total(counted), "hours"
+        measure = Measure(window, rule.credit_types, rule.topics)
+        required, unit = rule.hours, "hours"
+    earned = tally.value(measure)
     status = MET if earned >= required else SHORT
     note = ""
     if rule.every_nth_renewal > 1:
@@ -189,7 +271,14 @@ def _topic_hours_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> 
             status = NOT_YET_DUE
         note = f"Due every {rule.every_nth_renewal} renewals; this is renewal {number}."
     return RuleResult(
-        rule.id, rule.label, required, earned, status, unit, counted=tuple(counted), note=note
+        rule.id,
+        rule.label,
+        required,
+        earned,
+        status,
+        unit,
+        counted=tally.counted(measure),
+        note=note,
     )
 
 
@@ -205,9 +294,9 @@ def _due_on(rs: RequirementSet, rule: Rule, facts: LicenseeFacts) -> date | None
     return min(candidates) if candidates else None
 
 
-def _one_time_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> RuleResult:
-    counted = [c for c in _on_topics(credits, rule.topics) if c.completed_on <= cycle.ends_on]
-    earned = _total(counted)
+def _one_time_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleResult:
+    measure = Measure(TO_CYCLE_END, topics=rule.topics)
+    earned = tally.value(measure)
     due_on = _due_on(rs, rule, facts)
     status = MET if earned >= rule.hours else SHORT
     if status == SHORT and due_on is not None and due_on > cycle.ends_on:
@@ -219,19 +308,19 @@ def _one_time_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> Rul
         earned,
         status,
         due_on=due_on,
-        counted=tuple(counted),
+        counted=tally.counted(measure),
         note="Counted once, from any date since first licensure.",
     )
 
 
-def _topic_share_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> RuleResult:
+def _topic_share_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleResult:
     base = rs.rule(rule.of_rule)
     required = base.hours * rule.percent / 100
     applies = (
         not rule.applies_to_specialties or facts.specialty in rule.applies_to_specialties
     ) and (not rule.applies_if_attests_geriatric or facts.attests_geriatric_patients)
-    counted = _on_topics(_of_types(_in(credits, cycle), base), rule.topics)
-    earned = _total(counted)
+    measure = Measure(CYCLE, base.credit_types, rule.topics)
+    earned, counted = tally.value(measure), tally.counted(measure)
     if not applies:
         return RuleResult(
             rule.id,
@@ -239,16 +328,11 @@ def _topic_share_rule(rs: RequirementSet, rule: Rule, facts, credits, cycle) -> 
             required,
             earned,
             EXEMPT,
-            counted=tuple(counted),
+            counted=counted,
             note="Does not apply to this licensee's specialty and attestation.",
         )
     return RuleResult(
-        rule.id,
-        rule.label,
-        required,
-        earned,
-        MET if earned >= required else SHORT,
-        counted=tuple(counted),
+        rule.id, rule.label, required, earned, MET if earned >= required else SHORT, counted=counted
     )
 
 
@@ -270,9 +354,30 @@ def board_exemption(rs: RequirementSet, facts: LicenseeFacts, cycle: Cycle) -> s
 
 
 def evaluate(rs: RequirementSet, facts: LicenseeFacts, credits: Iterable[Credit]) -> Evaluation:
-    """Evaluate every rule of ``rs`` for the cycle ending at the licence's expiry."""
+    """Evaluate every rule of ``rs`` for the cycle ending at the licence's expiry, from
+    individual credits (each result lists the credits that counted)."""
     usable = [c for c in credits if rs.accepts_self_reported or not c.self_reported]
-    cycle = cycle_ending(facts.expires_on, rs.cycle_months)
+    return evaluate_tally(rs, facts, CreditTally(usable, facts.expires_on, rs.cycle_months))
+
+
+def evaluate_totals(
+    rs: RequirementSet, facts: LicenseeFacts, totals: Mapping[Measure, Decimal]
+) -> Evaluation:
+    """Evaluate from the sums of ``measures_of(rs)``, computed elsewhere (in SQL)."""
+    return evaluate_tally(rs, facts, TotalsTally(totals))
+
+
+@lru_cache(maxsize=64)
+def measures_of(rs: RequirementSet) -> tuple[Measure, ...]:
+    """Every measure evaluating ``rs`` can ask for: found by evaluating once with a tally
+    that records the questions, so this list can never drift from the rules' code."""
+    recorder = _Recorder()
+    evaluate_tally(rs, LicenseeFacts(date(2000, 1, 1), date(2010, 12, 31)), recorder)
+    return tuple(recorder.asked)
+
+
+def evaluate_tally(rs: RequirementSet, facts: LicenseeFacts, tally) -> Evaluation:
+    cycle = window_of(CYCLE, facts.expires_on, rs.cycle_months)
     results = []
     for rule in rs.rules:
         if facts.specialty and facts.specialty in rule.exempt_specialties:
@@ -287,11 +392,12 @@ def evaluate(rs: RequirementSet, facts: LicenseeFacts, credits: Iterable[Credit]
                 )
             )
             continue
-        results.append(_EVALUATORS[rule.kind](rs, rule, facts, usable, cycle))
+        results.append(_EVALUATORS[rule.kind](rs, rule, facts, tally, cycle))
+    has_credit = tally.value(ANY_IN_CYCLE) > 0
     exemption = board_exemption(rs, facts, cycle)
     if exemption:
         status = EXEMPT_OVERALL
-    elif not _in(usable, cycle):
+    elif not has_credit:
         status = NO_CREDIT
     elif all(result.status != SHORT for result in results):
         status = MEETS
