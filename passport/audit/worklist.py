@@ -12,14 +12,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.evaluation import facts_of, measure_totals
+from passport.audit.evaluation import measure_totals
 from passport.reporting.validation import parse_date
-from passport.requirements.engine import OVERALL_LABELS, evaluate_totals
+from passport.requirements.engine import OVERALL_LABELS, LicenseeFacts, evaluate_totals
 from passport.requirements.rules import requirement_set_for
 from passport.roster.identifiers import normalise_license_number
 from passport.roster.models import Board, Licensee
@@ -91,17 +91,18 @@ LICENSEE_COLUMNS = (
     Licensee.license_number,
     Licensee.first_name,
     Licensee.last_name,
-    Licensee.specialty,
     Licensee.status,
+    # the engine's LicenseeFacts, in its field order (read with one slice)
     Licensee.first_issued_on,
     Licensee.expires_on,
+    Licensee.specialty,
     Licensee.attests_geriatric_patients,
     Licensee.cme_waiver_on_file,
 )
+FACTS = slice(5, 10)
 
 
-@dataclass(frozen=True)
-class AuditRow:
+class AuditRow(NamedTuple):  # one per licensee of a window: cheap to make
     licensee: sa.Row  # LICENSEE_COLUMNS
     status: str
     status_label: str
@@ -185,7 +186,9 @@ def evaluate_window(session: Session, board_id: int, filters: AuditFilters) -> l
     totals = measure_totals(session, rs, selection.subquery()) if licensees else {}
     rows = []
     for licensee in licensees:
-        evaluation = evaluate_totals(rs, facts_of(licensee), totals.get(licensee.id, {}))
+        evaluation = evaluate_totals(
+            rs, LicenseeFacts._make(licensee[FACTS]), totals.get(licensee.id, {})
+        )
         rows.append(
             AuditRow(
                 licensee=licensee,
@@ -193,7 +196,7 @@ def evaluate_window(session: Session, board_id: int, filters: AuditFilters) -> l
                 status_label=evaluation.label,
                 hours_required=evaluation.hours_required,
                 hours_earned=evaluation.hours_earned,
-                short_rules=tuple(r.label for r in evaluation.rules if r.status == "short"),
+                short_rules=tuple([r.label for r in evaluation.rules if r.status == "short"]),
                 open_discrepancies=discrepancies.get(licensee.id, 0),
             )
         )

@@ -11,10 +11,11 @@ and evaluates from the sums.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from passport.requirements.cycles import Cycle, cycle_ending, shift_months
 from passport.requirements.rules import RequirementSet, Rule
@@ -30,8 +31,9 @@ OVERALL_LABELS = {
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class LicenseeFacts:
+# The types built once per licensee (or per rule of each licensee) by the audit of a whole
+# roster are NamedTuples: immutable like frozen dataclasses, several times cheaper to make.
+class LicenseeFacts(NamedTuple):
     first_issued_on: date
     expires_on: date
     specialty: str | None = None
@@ -52,8 +54,7 @@ class Credit:
     count: int = 1
 
 
-@dataclass(frozen=True)
-class RuleResult:
+class RuleResult(NamedTuple):
     rule_id: str
     label: str
     required: Decimal
@@ -76,11 +77,10 @@ class RuleResult:
         return int(min(Decimal(100), self.earned * 100 / self.required))
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     cycle: Cycle
     status: str
-    rules: tuple[RuleResult, ...] = field(default_factory=tuple)
+    rules: tuple[RuleResult, ...] = ()
     note: str = ""
 
     @property
@@ -112,8 +112,7 @@ def renewals_window(renewals: int) -> str:
     return f"renewals:{renewals}"
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """One sum a rule needs over a licensee's usable credits: those completed in a window
     (named, relative to the licence's expiry), of some credit types (empty: any), on any of
     some topics (empty: any), in hours or as a number of completions.
@@ -250,7 +249,7 @@ def _hours_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleResu
         earned,
         MET if earned >= required else SHORT,
         counted=tally.counted(in_cycle),
-        note=" ".join(part for part in (note, cap_note) if part),
+        note=f"{note} {cap_note}" if note and cap_note else note or cap_note,
     )
 
 
