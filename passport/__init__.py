@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from passport.admin.views import bp as admin_bp
     from passport.audit.views import bp as audit_bp
     from passport.home import bp as home_bp
+    from passport.pdf_transcripts.views import bp as pdf_transcripts_bp
     from passport.reporting.views import bp as reporting_bp
     from passport.reporting.views import schemas_bp
     from passport.roster.views import bp as roster_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         roster_bp,
         admin_bp,
+        pdf_transcripts_bp,
     ):
         app.register_blueprint(blueprint)
 

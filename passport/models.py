@@ -3,6 +3,7 @@
 from passport.accounts.models import User
 from passport.audit.models import AccessLogEntry, AuditCase, AuditEvent, AuditSample
 from passport.db import Base
+from passport.pdf_transcripts.models import IssuedTranscript
 from passport.reporting.models import (
     Activity,
     Completion,
@@ -28,6 +29,7 @@ __all__ = [
     "CompletionVersion",
     "CreditType",
     "Discrepancy",
+    "IssuedTranscript",
     "DiscrepancyMessage",
     "LicenseLink",
     "Licensee",

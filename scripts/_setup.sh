@@ -15,8 +15,15 @@ install_system_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+install_pdf_libraries() {
+    # WeasyPrint renders through Pango; without libharfbuzz-subset0 it warns on import and
+    # renders 3x slower. The PDF's fonts come from here, never from the network.
+    install_system_packages libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+}
+
 setup_python_env() {
     # $1: the extras to install, e.g. "[test]" or "".
+    install_pdf_libraries
     if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
         install_system_packages python3-venv
     fi

@@ -236,6 +236,14 @@ def transcript_by_date(
     return Page(_rows(session, results), page, total)
 
 
+def transcript_rows(
+    session: Session, licensee_id: int, expires_on: date, filters: TranscriptFilters
+) -> list[TranscriptRow]:
+    """Every completion of the filtered set, oldest first (for the PDF: not paged)."""
+    query = _row_query(_conditions(licensee_id, filters, expires_on))
+    return _rows(session, session.execute(query.order_by(Completion.completed_on, Completion.id)))
+
+
 def transcript_by_activity(
     session: Session, licensee_id: int, expires_on: date, filters: TranscriptFilters
 ) -> Page:

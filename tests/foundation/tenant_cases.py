@@ -122,6 +122,7 @@ TENANT_CASES: dict[str, TenantCase] = {
     "inbox.correct": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "audit.discrepancy": _boards_foreign_discrepancy,
     "audit.licensee": _boards_foreign_licensee,
+    "pdf_transcripts.board_pdf": _boards_foreign_licensee,
     "audit.sample": _boards_foreign_sample,
     "audit.verdict": lambda session: _boards_foreign_sample(session, "POST"),
 }

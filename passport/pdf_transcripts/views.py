@@ -1,0 +1,115 @@
+"""PDF transcripts: a physician's own (one licence or all, a cycle or dates), a board's
+for any of its licensees (written to the access log), and the public verification page."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from passport.accounts.access import client_ip, public, requires
+from passport.accounts.permissions import Permission
+from passport.audit.queries import licensee_for_board
+from passport.audit.services import log_board_access
+from passport.extensions import db
+from passport.pdf_transcripts import services
+from passport.pdf_transcripts.document import Period
+from passport.roster import queries as roster_queries
+from passport.roster.models import LicenseLink
+from passport.transcripts.filters import TranscriptFilters
+
+bp = Blueprint("pdf_transcripts", __name__)
+
+
+def _period() -> Period:
+    filters = TranscriptFilters.from_args(request.args)
+    return Period(filters.cycle, filters.date_from, filters.date_to)
+
+
+def _verify_url(code: str) -> str:
+    return url_for("pdf_transcripts.verify", code=code, _external=True)
+
+
+def _send(issued: services.IssuedPdf) -> Response:
+    response = send_file(
+        io.BytesIO(issued.pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=issued.filename,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/physician/transcript.pdf")
+@requires(Permission.TRANSCRIPT_OWN_READ)
+def physician_pdf() -> Response:
+    """``license`` is one of the user's link ids, or ``all``."""
+    choice = request.args.get("license", "all")
+    if choice == "all" or not choice.isdigit():
+        links = roster_queries.links_of(db.session, current_user.id)
+    else:
+        links = [roster_queries.link_of(db.session, current_user.id, int(choice))]
+    if not links:
+        return redirect(url_for("transcripts.link_license"))
+    issued = services.issue_transcript(
+        db.session,
+        issued_by_user_id=current_user.id,
+        holder_name=current_user.full_name,
+        licensees=[link.licensee for link in links],
+        self_reporting_user_ids=[current_user.id],
+        period=_period(),
+        verify_url_for=_verify_url,
+        today=date.today(),
+    )
+    db.session.commit()
+    return _send(issued)
+
+
+@bp.route("/board/licensees/<int:licensee_id>/transcript.pdf")
+@requires(Permission.AUDIT_READ)
+def board_pdf(licensee_id: int) -> Response:
+    licensee = licensee_for_board(db.session, current_user.board_id, licensee_id)
+    linked_users = [
+        link.user_id
+        for link in db.session.query(LicenseLink).filter(LicenseLink.licensee_id == licensee.id)
+    ]
+    issued = services.issue_transcript(
+        db.session,
+        issued_by_user_id=current_user.id,
+        holder_name=f"{licensee.first_name} {licensee.last_name}",
+        licensees=[licensee],
+        self_reporting_user_ids=linked_users,
+        period=_period(),
+        verify_url_for=_verify_url,
+        today=date.today(),
+    )
+    log_board_access(
+        db.session,
+        user_id=current_user.id,
+        board_id=current_user.board_id,
+        licensee_id=licensee.id,
+        action="licensee.transcript_pdf",
+        detail=f"code {issued.issued.code}, {issued.issued.row_count} completions",
+        ip_address=client_ip(),
+    )
+    db.session.commit()
+    return _send(issued)
+
+
+@bp.route("/verify")
+@public
+def verify_form() -> str | Response:
+    code = services.normalise_code(request.args.get("code", ""))
+    if code:
+        return redirect(url_for("pdf_transcripts.verify", code=code))
+    return render_template("verify/form.html")
+
+
+@bp.route("/verify/<code>")
+@public
+def verify(code: str) -> str:
+    return render_template("verify/show.html", result=services.verify(db.session, code))
