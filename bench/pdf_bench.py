@@ -3,7 +3,7 @@
 Renders a 1-page (10 completions) and a 500-row transcript through the app (an HTTP
 request: queries, document, fingerprint, record, template, WeasyPrint) and, in the same
 run, bare WeasyPrint on the same HTML: the limit. Target: the app's overhead at most 20%
-over bare WeasyPrint. Median of 3 runs each, on SQLite.
+over bare WeasyPrint. Median of 3 runs each (after one warm-up of each), on SQLite.
 
     .venv/bin/python bench/pdf_bench.py
 
@@ -143,6 +143,8 @@ def measure(rows: int) -> dict[str, float]:
             session["_user_id"] = user_id
         app_times, bare_times = [], []
         html = _bare_html(app, licensee_id)
+        client.get("/physician/transcript.pdf")  # warm both: templates, fonts, imports
+        HTML(string=html).write_pdf()
         for _ in range(RUNS):
             started = time.perf_counter()
             response = client.get("/physician/transcript.pdf")

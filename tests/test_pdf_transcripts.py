@@ -117,6 +117,8 @@ def test_empty_and_two_thousand_rows_both_render(app, db_session, linked):
     reader = PdfReader(io.BytesIO(big.data))
     assert len(reader.pages) > 20
     assert "2002 completions" in reader.pages[0].extract_text()
+    middle = reader.pages[len(reader.pages) // 2].extract_text()
+    assert "Activity ID" in middle and "Credit type" in middle  # the header repeats
     last = reader.pages[-1].extract_text()
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last
 
