@@ -12,6 +12,7 @@ Results go to stdout and to docs/benchmarks.md (section "PDF transcripts").
 
 from __future__ import annotations
 
+import io
 import statistics
 import sys
 import tempfile
@@ -153,8 +154,6 @@ def measure(rows: int) -> dict[str, float]:
             started = time.perf_counter()
             HTML(string=html).write_pdf()
             bare_times.append(time.perf_counter() - started)
-        import io
-
         pages = len(PdfReader(io.BytesIO(response.data)).pages)
     app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
     return {"pages": pages, "app": app_s, "bare": bare_s, "overhead": app_s / bare_s - 1}

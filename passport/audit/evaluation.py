@@ -43,7 +43,7 @@ class LicenseeEvaluation:
     evaluation: Evaluation | None  # None: the board has no requirement set yet
 
 
-def facts_of(licensee: Licensee | sa.Row) -> LicenseeFacts:
+def facts_of(licensee: Licensee) -> LicenseeFacts:
     return LicenseeFacts(
         first_issued_on=licensee.first_issued_on,
         expires_on=licensee.expires_on,

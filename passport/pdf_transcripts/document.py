@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.audit.evaluation import evaluate_licensees
+from passport.formatting import format_credits as hours
+from passport.formatting import format_date as us_date
 from passport.reporting.models import Completion
 from passport.roster.models import Board, Licensee
 from passport.transcripts import queries
@@ -107,14 +109,6 @@ class Document:
     @property
     def licences(self) -> str:
         return "; ".join(f"{s.board} {s.license_number}" for s in self.sections)
-
-
-def hours(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def us_date(day: date | None) -> str:
-    return f"{day:%m/%d/%Y}" if day else ""
 
 
 def period_label(starts_on: date | None, ends_on: date | None) -> str:

@@ -18,7 +18,6 @@ from passport.extensions import db
 from passport.pdf_transcripts import services
 from passport.pdf_transcripts.document import Period
 from passport.roster import queries as roster_queries
-from passport.roster.models import LicenseLink
 from passport.transcripts.filters import TranscriptFilters
 
 bp = Blueprint("pdf_transcripts", __name__)
@@ -73,16 +72,12 @@ def physician_pdf() -> Response:
 @requires(Permission.AUDIT_READ)
 def board_pdf(licensee_id: int) -> Response:
     licensee = licensee_for_board(db.session, current_user.board_id, licensee_id)
-    linked_users = [
-        link.user_id
-        for link in db.session.query(LicenseLink).filter(LicenseLink.licensee_id == licensee.id)
-    ]
     issued = services.issue_transcript(
         db.session,
         issued_by_user_id=current_user.id,
         holder_name=f"{licensee.first_name} {licensee.last_name}",
         licensees=[licensee],
-        self_reporting_user_ids=linked_users,
+        self_reporting_user_ids=roster_queries.linked_user_ids(db.session, licensee.id),
         period=_period(),
         verify_url_for=_verify_url,
         today=date.today(),

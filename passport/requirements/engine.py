@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from passport.requirements.cycles import Cycle, cycle_ending, shift_months
+from passport.requirements.cycles import Cycle, cycle_ending, renewal_cycle, shift_months
 from passport.requirements.rules import RequirementSet, Rule
 
 MET, SHORT, EXEMPT, NOT_YET_DUE = "met", "short", "exempt", "not yet due"
@@ -134,13 +134,12 @@ _BEGINNING = date.min
 @lru_cache(maxsize=16384)
 def window_of(window: str, expires_on: date, months: int) -> Cycle:
     """The dates of a named window for a licence expiring on ``expires_on``."""
-    cycle = cycle_ending(expires_on, months)
     if window == CYCLE:
-        return cycle
+        return renewal_cycle(expires_on, months)
     if window == PREVIOUS_CYCLE:
-        return cycle_ending(shift_months(cycle.ends_on, -months), months)
+        return renewal_cycle(expires_on, months, back=1)
     if window == TO_CYCLE_END:
-        return Cycle(_BEGINNING, cycle.ends_on)
+        return Cycle(_BEGINNING, expires_on)
     renewals = int(window.removeprefix("renewals:"))
     return cycle_ending(expires_on, months * renewals)
 

@@ -37,6 +37,17 @@ def links_of(session: Session, user_id: int) -> list[LicenseLink]:
     )
 
 
+def linked_user_ids(session: Session, licensee_id: int) -> list[int]:
+    """The accounts a licence is linked to (whose self-reported credit goes with it)."""
+    return list(
+        session.scalars(
+            sa.select(LicenseLink.user_id)
+            .where(LicenseLink.licensee_id == licensee_id)
+            .order_by(LicenseLink.user_id)
+        )
+    )
+
+
 def link_of(session: Session, user_id: int, link_id: int) -> LicenseLink:
     """One of the user's own links."""
     link = session.get(LicenseLink, link_id)
