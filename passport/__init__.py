@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     passwords.configure(
         app.config["PASSPORT_ARGON2_TIME_COST"], app.config["PASSPORT_ARGON2_MEMORY_COST"]
     )
+    from passport.api.oauth import init_oauth
     from passport.jobs import bind_app
 
     app.before_request(refuse_unmarked_views)
@@ -95,11 +96,14 @@ def register_extensions(app: Flask) -> None:
     from passport.accounts.queries import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
+    init_oauth(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from passport.accounts.views import bp as accounts_bp
     from passport.admin.views import bp as admin_bp
+    from passport.api.client_views import bp as api_clients_bp
+    from passport.api.views import bp as api_bp
     from passport.audit.views import bp as audit_bp
     from passport.home import bp as home_bp
     from passport.pdf_transcripts.views import bp as pdf_transcripts_bp
@@ -120,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
         roster_bp,
         admin_bp,
         pdf_transcripts_bp,
+        api_bp,
+        api_clients_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -148,21 +154,32 @@ ERROR_PAGES = {
 
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import HTTPException
 
+    from passport.api.problems import problem
     from passport.errors import Forbidden, NotFound
 
-    def render_error_page(code: int) -> tuple[str, int]:
+    def render_error_page(code: int) -> Any:
         if code not in ERROR_PAGES:
             code = 500
         if code == 500:
             db.session.rollback()
         title, message = ERROR_PAGES[code]
+        if request.path.startswith("/api/"):  # the web service answers in problem details
+            return problem(code, title, message)
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     for code in ERROR_PAGES:
         app.register_error_handler(
             code, lambda error: render_error_page(getattr(error, "code", 500) or 500)
         )
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException) -> Any:
+        """Statuses without a page of their own: problem details on the API, else as is."""
+        if request.path.startswith("/api/") and error.code:
+            return problem(error.code, error.name, error.description)
+        return error
+
     # Domain errors that escape a view: another tenant's object, or none at all.
     app.register_error_handler(Forbidden, lambda error: render_error_page(403))
     app.register_error_handler(NotFound, lambda error: render_error_page(404))

@@ -79,6 +79,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "PASSPORT_REDIS_URL": redis_url,
         "PASSPORT_LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute"),
+        "PASSPORT_API_RATE_LIMIT": _env("API_RATE_LIMIT", "600 per minute"),
         "PASSPORT_SMTP_HOST": _env("SMTP_HOST"),
         "PASSPORT_SMTP_PORT": int(_env("SMTP_PORT", "587")),
         "PASSPORT_SMTP_USER": _env("SMTP_USER"),

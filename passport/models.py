@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
 from passport.accounts.models import User
+from passport.api.models import ApiClient, ApiToken, IdempotentRequest
 from passport.audit.models import AccessLogEntry, AuditCase, AuditEvent, AuditSample
 from passport.db import Base
 from passport.pdf_transcripts.models import IssuedTranscript
@@ -20,6 +21,8 @@ from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfRep
 __all__ = [
     "AccessLogEntry",
     "Activity",
+    "ApiClient",
+    "ApiToken",
     "AuditCase",
     "AuditEvent",
     "AuditSample",
@@ -29,6 +32,7 @@ __all__ = [
     "CompletionVersion",
     "CreditType",
     "Discrepancy",
+    "IdempotentRequest",
     "IssuedTranscript",
     "DiscrepancyMessage",
     "LicenseLink",

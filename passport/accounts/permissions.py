@@ -34,6 +34,7 @@ class Permission(StrEnum):
     ACTIVITIES_MANAGE = "activities:manage"
     COMPLETIONS_REPORT = "completions:report"
     DISCREPANCY_ANSWER = "discrepancy:answer"
+    API_CLIENTS_MANAGE = "api-clients:manage"
     ROSTER_IMPORT = "roster:import"
     AUDIT_READ = "audit:read"
     ADMIN_MANAGE = "admin:manage"
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ACTIVITIES_MANAGE,
             Permission.COMPLETIONS_REPORT,
             Permission.DISCREPANCY_ANSWER,
+            Permission.API_CLIENTS_MANAGE,
         }
     ),
     Role.BOARD: frozenset(

@@ -152,6 +152,10 @@ class Upload(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(sa.ForeignKey("providers.id", ondelete="RESTRICT"))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    api_client_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("api_clients.id", ondelete="SET NULL")
+    )
+    """The web-service client that sent it (method ``api``)."""
     method: Mapped[str] = mapped_column(sa.String(10))
     original_filename: Mapped[str | None] = mapped_column(sa.String(255))
     sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
@@ -173,6 +177,7 @@ class Upload(Base):
 
     provider = relationship(Provider)
     user = relationship("User")
+    api_client = relationship("ApiClient")
 
 
 class UploadRow(Base):

@@ -141,11 +141,13 @@ def completion_for_provider(session: Session, provider_id: int, completion_id: i
     return completion
 
 
-def upload_rows_page(session: Session, upload_id: int, outcome: str | None, page: int) -> Page:
+def upload_rows_page(
+    session: Session, upload_id: int, outcome: str | None, page: int, size: int = PAGE_SIZE
+) -> Page:
     query = sa.select(UploadRow).where(UploadRow.upload_id == upload_id)
     if outcome:
         query = query.where(UploadRow.outcome == outcome)
-    return paginate(session, query.order_by(UploadRow.row_number), page)
+    return paginate(session, query.order_by(UploadRow.row_number), page, size)
 
 
 def iter_upload_rows(session: Session, upload_id: int):
@@ -158,13 +160,13 @@ def iter_upload_rows(session: Session, upload_id: int):
     )
 
 
-def uploads_page(session: Session, provider_id: int, page: int) -> Page:
+def uploads_page(session: Session, provider_id: int, page: int, size: int = PAGE_SIZE) -> Page:
     query = (
         sa.select(Upload)
         .where(Upload.provider_id == provider_id)
         .order_by(Upload.created_at.desc(), Upload.id.desc())
     )
-    return paginate(session, query, page)
+    return paginate(session, query, page, size)
 
 
 def unmatched_page(session: Session, provider_id: int, page: int) -> Page:

@@ -203,6 +203,44 @@ def report_single_record(
     return upload, outcome
 
 
+def report_batch(
+    session: Session,
+    *,
+    provider_id: int,
+    user_id: int | None,
+    records: list[RawRecord],
+    consent: ConsentBasis | None,
+    stored: StoredFile | None = None,
+    api_client_id: int | None = None,
+    today: date | None = None,
+    ip_address: str | None = None,
+) -> tuple[Upload, OutcomeCounts]:
+    """Report a batch of records sent by the web service, at once, through the pipeline.
+
+    Valid records are stored and rejected ones only reported, as for a file upload; the
+    caller commits once. The upload's row outcomes are numbered by position from 1.
+    """
+    upload = create_upload(
+        session,
+        provider_id=provider_id,
+        user_id=user_id,
+        method=UploadMethod.API,
+        stored=stored,
+        original_filename=None,
+        consent=consent,
+        ip_address=ip_address,
+    )
+    upload.api_client_id = api_client_id
+    upload.total_rows = len(records)
+    context = load_validation_context(session, provider_id, today or date.today(), consent)
+    counts = apply_records(
+        session, upload=upload, records=records, context=context, actor_user_id=user_id
+    )
+    _finish(upload, counts)
+    session.flush()
+    return upload, counts
+
+
 def mark_upload_failed(session: Session, upload_id: int, message: str) -> None:
     session.execute(
         sa.update(Upload)

@@ -1,0 +1,245 @@
+"""Completions through the web service: JSON records in, the reporting pipeline, and the
+outcomes and stored completions back out as the API's schemas.
+
+This module only translates; validating, deciding outcomes, matching and writing are the
+reporting pipeline's, exactly as for a file upload.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from passport.api import schemas
+from passport.api.models import ApiClient
+from passport.errors import NotFound
+from passport.reporting import services as reporting
+from passport.reporting.matching import MATCH_REASONS
+from passport.reporting.models import Activity, Completion, ConsentBasis, MatchStatus, UploadRow
+from passport.reporting.prevalidation import prevalidate_records
+from passport.reporting.queries import paginate
+from passport.reporting.records import Field, RawRecord
+
+# Where each pipeline field lives in an API record (the licence field is either name).
+JSON_NAMES = {
+    Field.ACTION: "action",
+    Field.ACTIVITY_ID: "activity_id",
+    Field.COMPLETION_DATE: "completion_date",
+    Field.FIRST_NAME: "first_name",
+    Field.LAST_NAME: "last_name",
+    Field.DOB: "date_of_birth",
+    Field.LICENSING_STATE: "licensing_state",
+    Field.LICENSE_OR_NPI: "license_number",
+    Field.CREDITS: "credits",
+    Field.CREDIT_TYPE: "credit_type",
+    Field.PERMISSION: "permission_scope",
+    Field.PERMISSION_SCOPE: "permission_scope",
+}
+PERMISSION_MISSING = (
+    "Permission to report is not attested: set permission_attested on the batch or "
+    "permission_scope on the record."
+)
+
+
+def _identity_values(learner: schemas.LearnerIdentity) -> dict[Field, object]:
+    return {
+        Field.FIRST_NAME: learner.first_name,
+        Field.LAST_NAME: learner.last_name,
+        Field.DOB: learner.date_of_birth.removeprefix("--"),
+        Field.LICENSING_STATE: learner.licensing_state,
+        Field.LICENSE_OR_NPI: learner.license_number or learner.npi,
+    }
+
+
+def raw_record(index: int, record: schemas.CompletionRecord) -> RawRecord:
+    values: dict[Field, object] = {
+        Field.ACTION: record.action,
+        Field.ACTIVITY_ID: record.activity_id,
+        Field.COMPLETION_DATE: record.completion_date,
+        Field.CREDITS: record.credits,
+        Field.CREDIT_TYPE: record.credit_type,
+        **_identity_values(record),
+    }
+    if record.permission_scope:
+        values[Field.PERMISSION] = "yes"
+        values[Field.PERMISSION_SCOPE] = record.permission_scope
+    return RawRecord(index + 1, {k: v for k, v in values.items() if v is not None})
+
+
+def _field_errors(
+    collection: str, index: int, sent: schemas.LearnerIdentity, errors: list[dict[str, str]]
+) -> list[schemas.FieldError]:
+    result = []
+    for error in errors:
+        field = Field(error["field"])
+        name = JSON_NAMES[field]
+        if field is Field.LICENSE_OR_NPI and not sent.license_number and sent.npi:
+            name = "npi"
+        detail = error["message"]
+        if field is Field.PERMISSION and "not attested" in detail:
+            detail = PERMISSION_MISSING
+        result.append(
+            schemas.FieldError(pointer=f"/{collection}/{index}/{name}", field=name, detail=detail)
+        )
+    return result
+
+
+def submit(
+    session: Session,
+    *,
+    client: ApiClient,
+    batch: schemas.CompletionBatch,
+    stored: reporting.StoredFile | None,
+    today: date | None = None,
+    ip_address: str | None = None,
+) -> schemas.SubmissionResult:
+    """Report a batch; ``stored`` is the request body, kept like an uploaded file."""
+    upload, counts = reporting.report_batch(
+        session,
+        provider_id=client.provider_id,
+        user_id=client.created_by_user_id,
+        records=[raw_record(i, record) for i, record in enumerate(batch.records)],
+        consent=ConsentBasis(batch.permission_scope) if batch.permission_attested else None,
+        stored=stored,
+        api_client_id=client.id,
+        today=today,
+        ip_address=ip_address,
+    )
+    outcomes = []
+    for row in session.execute(
+        sa.select(
+            UploadRow.row_number, UploadRow.outcome, UploadRow.completion_id, UploadRow.errors
+        )
+        .where(UploadRow.upload_id == upload.id)
+        .order_by(UploadRow.row_number)
+    ):
+        index = row.row_number - 1
+        outcomes.append(
+            schemas.RecordOutcome(
+                index=index,
+                outcome=row.outcome,
+                completion_id=row.completion_id,
+                errors=_field_errors("records", index, batch.records[index], row.errors or []),
+            )
+        )
+    return schemas.SubmissionResult(
+        upload_id=upload.id,
+        counts=schemas.OutcomeCounts(
+            created=counts.created,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            deleted=counts.deleted,
+            rejected=counts.rejected,
+        ),
+        records=outcomes,
+    )
+
+
+def check_learners(
+    session: Session, *, provider_id: int, learners: schemas.LearnerList, today: date
+) -> schemas.LearnerCheckResult:
+    records = [
+        RawRecord(i + 1, {k: v for k, v in _identity_values(learner).items() if v is not None})
+        for i, learner in enumerate(learners.learners)
+    ]
+    checks = prevalidate_records(session, records, today, provider_id)
+    return schemas.LearnerCheckResult(
+        learners=[
+            schemas.LearnerCheck(
+                index=i,
+                matched=check.matched,
+                reason=None if check.matched or check.errors else check.match_reason,
+                errors=_field_errors(
+                    "learners",
+                    i,
+                    learners.learners[i],
+                    [error.as_dict() for error in check.errors],
+                ),
+            )
+            for i, check in enumerate(checks)
+        ]
+    )
+
+
+def completion_out(completion: Completion) -> schemas.Completion:
+    return schemas.Completion(
+        id=completion.id,
+        activity_id=completion.activity.activity_code,
+        completion_date=completion.completed_on,
+        first_name=completion.first_name,
+        last_name=completion.last_name,
+        date_of_birth=f"--{completion.dob_month:02d}-{completion.dob_day:02d}",
+        licensing_state=completion.license_state,
+        license_number=completion.license_number,
+        npi=completion.npi,
+        credits=f"{completion.credits:.2f}",
+        credit_type=completion.credit_type_code,
+        consent_scope=completion.consent_basis,
+        match_status=completion.match_status,
+        match_reason=MATCH_REASONS[MatchStatus(completion.match_status)],
+        version=completion.version,
+        deleted=completion.deleted_at is not None,
+        reported_at=completion.reported_at,
+        updated_at=completion.updated_at,
+    )
+
+
+def completion_of_provider(session: Session, provider_id: int, completion_id: int) -> Completion:
+    """Another provider's completion is reported missing: the API never confirms that an
+    id exists elsewhere."""
+    completion = session.get(Completion, completion_id)
+    if completion is None or completion.activity.provider_id != provider_id:
+        raise NotFound("No such completion among your provider's.")
+    return completion
+
+
+def completions_page(
+    session: Session, provider_id: int, query: schemas.CompletionQuery
+) -> schemas.CompletionPage:
+    select = (
+        sa.select(Completion)
+        .join(Activity, Completion.activity_id == Activity.id)
+        .where(Activity.provider_id == provider_id)
+        .order_by(Completion.id)
+    )
+    if query.activity_id:
+        select = select.where(Activity.activity_code == query.activity_id)
+    if query.match_status:
+        select = select.where(Completion.match_status == query.match_status)
+    if query.completed_from:
+        select = select.where(Completion.completed_on >= query.completed_from)
+    if query.completed_to:
+        select = select.where(Completion.completed_on <= query.completed_to)
+    if not query.include_deleted:
+        select = select.where(Completion.deleted_at.is_(None))
+    page = paginate(session, select, query.page, query.per_page)
+    return schemas.CompletionPage(
+        items=[completion_out(c) for c in page.items],
+        page=page.page,
+        per_page=query.per_page,
+        total=page.total,
+    )
+
+
+def delete_completion(
+    session: Session, *, client: ApiClient, completion: Completion, today: date | None = None
+) -> schemas.SubmissionResult:
+    """Delete through the pipeline: a Delete record for the same learner and activity."""
+    record = schemas.CompletionRecord(
+        action="delete",
+        activity_id=completion.activity.activity_code,
+        completion_date=completion.completed_on,
+        first_name=completion.first_name,
+        last_name=completion.last_name,
+        date_of_birth=f"--{completion.dob_month:02d}-{completion.dob_day:02d}",
+        licensing_state=completion.license_state,
+        license_number=completion.license_number,
+        npi=None if completion.license_number else completion.npi,
+        credits=f"{completion.credits:.2f}",
+        credit_type=completion.credit_type_code,
+        permission_scope=completion.consent_basis,
+    )
+    batch = schemas.CompletionBatch(records=[record])
+    return submit(session, client=client, batch=batch, stored=None, today=today)
