@@ -80,7 +80,9 @@ def register_extensions(app: Flask) -> None:
     )
     from passport.api.oauth import init_oauth
     from passport.jobs import bind_app
+    from passport.request_guards import refuse_nul_bytes
 
+    app.before_request(refuse_nul_bytes)
     app.before_request(refuse_unmarked_views)
     bind_app(app)
     db.init_app(app)
@@ -173,6 +175,7 @@ def register_errorhandlers(app: Flask) -> None:
         app.register_error_handler(
             code, lambda error: render_error_page(getattr(error, "code", 500) or 500)
         )
+
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException) -> Any:
         """Statuses without a page of their own: problem details on the API, else as is."""

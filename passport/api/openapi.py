@@ -37,7 +37,7 @@ ERROR_STATUSES = {
 @dataclass(frozen=True)
 class Operation:
     summary: str
-    responses: dict[int, type[BaseModel] | None]
+    responses: dict[int, type[BaseModel] | tuple[type[BaseModel], ...] | None]
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     scopes: tuple[str, ...] = ()
@@ -86,9 +86,10 @@ def _all_models(operations: list[Operation]) -> list[tuple[type[BaseModel], str]
             models[(op.body, "validation")] = None
         if op.form_body is not None:
             models[(op.form_body, "validation")] = None
-        for model in op.responses.values():
-            if model is not None:
-                models[(model, "serialization")] = None
+        for answer in op.responses.values():
+            for model in answer if isinstance(answer, tuple) else (answer,):
+                if model is not None:
+                    models[(model, "serialization")] = None
     return list(models)
 
 
@@ -98,11 +99,15 @@ def _json(model: type[BaseModel]) -> dict[str, Any]:
 
 def _responses(op: Operation) -> dict[str, Any]:
     responses: dict[str, Any] = {}
-    for status, model in op.responses.items():
+    for status, models in op.responses.items():
         entry: dict[str, Any] = {"description": "OK" if status < 300 else "See the problem."}
-        if model is not None:
-            media = "application/problem+json" if model is schemas.Problem else "application/json"
-            entry["content"] = {media: _json(model)}
+        if models is not None:
+            entry["content"] = {
+                ("application/problem+json" if model is schemas.Problem else "application/json"): (
+                    _json(model)
+                )
+                for model in (models if isinstance(models, tuple) else (models,))
+            }
         responses[str(status)] = entry
     for status in op.errors:
         responses.setdefault(

@@ -9,7 +9,7 @@ date inside the activity) is decided by the reporting pipeline, record by record
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -33,7 +33,15 @@ MonthDay = Annotated[
         examples=["--04-12"],
     ),
 ]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+# Text: no control characters (a NUL byte cannot even be stored), and not only spaces.
+PRINTABLE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+
+
+def text(max_length: int) -> Any:
+    return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=PRINTABLE)]
+
+
+ShortText = text(100)
 ConsentScope = Literal["activity", "year", "until_withdrawn"]
 ActivityType = Literal[tuple(ACTIVITY_TYPES)]  # type: ignore[valid-type]
 MatchStatusName = Literal["matched", "no_such_license", "identity_mismatch", "pending"]
@@ -70,8 +78,7 @@ class LearnerIdentity(RequestBody):
         ),
     ] = None
     license_number: Annotated[
-        str | None,
-        Field(default=None, min_length=1, max_length=20, description="State licence number."),
+        text(20) | None, Field(default=None, description="State licence number.")
     ] = None
     npi: Annotated[
         str | None,
@@ -85,12 +92,10 @@ class LearnerIdentity(RequestBody):
 
 class CompletionRecord(LearnerIdentity):
     action: Literal["add", "delete"] = "add"
-    activity_id: Annotated[str, StringConstraints(min_length=1, max_length=50)] = Field(
-        description="Your Activity ID."
-    )
+    activity_id: text(50) = Field(description="Your Activity ID.")
     completion_date: date
     credits: CreditsText
-    credit_type: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(
+    credit_type: text(40) = Field(
         description="Credit type code, e.g. AMA_PRA_1.", examples=["AMA_PRA_1"]
     )
     permission_scope: ConsentScope | None = Field(
@@ -165,7 +170,7 @@ class CompletionPage(ResponseBody):
 
 
 class CompletionQuery(QueryParameters):
-    activity_id: str | None = Field(default=None, max_length=50)
+    activity_id: text(50) | None = None
     match_status: MatchStatusName | None = None
     completed_from: date | None = None
     completed_to: date | None = None
@@ -196,14 +201,14 @@ class LearnerCheckResult(ResponseBody):
 
 
 class ActivityIn(RequestBody):
-    activity_id: Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"\S")]
-    title: Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+    activity_id: text(50)
+    title: text(300)
     activity_type: ActivityType
     starts_on: date
     ends_on: date
     max_credits: CreditsText
-    credit_types: Annotated[list[str], Field(min_length=1, max_length=20)]
-    topics: Annotated[list[str], Field(max_length=40)] = []
+    credit_types: Annotated[list[text(40)], Field(min_length=1, max_length=20)]
+    topics: Annotated[list[text(40)], Field(max_length=40)] = []
 
 
 class Activity(ResponseBody):

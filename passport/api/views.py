@@ -139,7 +139,12 @@ def _json(model: pydantic.BaseModel, status: int = 200, **headers: str) -> Respo
     "form body. Tokens last an hour.",
     tags=("OAuth",),
     form_body=schemas.TokenRequest,
-    responses={200: schemas.Token, 400: schemas.TokenError, 401: schemas.TokenError},
+    # OAuth's own errors (RFC 6749), or a problem when the request is not even readable.
+    responses={
+        200: schemas.Token,
+        400: (schemas.TokenError, schemas.Problem),
+        401: schemas.TokenError,
+    },
     errors=(429,),
     secured=False,
 )

@@ -100,7 +100,23 @@ def _boards_foreign_sample(session, method="GET"):
     return factories.BoardStaffFactory(), values, method
 
 
+def _foreign_api_client(session, method="POST"):
+    from passport.api.clients import create_client
+
+    owner = factories.ProviderStaffFactory()
+    created = create_client(
+        session,
+        provider_id=owner.provider_id,
+        user_id=owner.id,
+        name="LMS",
+        scopes=["completions:read"],
+    )
+    session.commit()
+    return _other_provider_staff(), {"api_client_id": created.client.id}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
+    "api_clients.revoke": _foreign_api_client,
     "reporting.edit_activity": _foreign_activity,
     "reporting.completion_detail": _foreign_completion,
     "reporting.correct_unmatched": _foreign_completion,

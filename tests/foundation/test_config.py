@@ -42,3 +42,11 @@ def test_production_cookies_are_secure(tmp_path, monkeypatch):
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_nul_bytes_in_urls_queries_and_forms_are_refused_as_malformed(client):
+    assert client.get("/verify/AB%00CD").status_code == 400
+    assert client.get("/sign-in?next=%00").status_code == 400
+    assert client.post("/sign-in", data={"email": "a\x00@b.c", "password": "x"}).status_code == 400
+    api = client.get("/api/v1/activities/X%00Y")
+    assert api.status_code == 400 and api.mimetype == "application/problem+json"

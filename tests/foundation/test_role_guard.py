@@ -12,6 +12,7 @@ from werkzeug.routing import Rule
 
 from passport.accounts.access import PUBLIC
 from passport.accounts.permissions import ROLE_PERMISSIONS, Role
+from passport.api.oauth import ApiAccess
 from tests.conftest import sign_in_as
 from tests.foundation.tenant_cases import TENANT_CASES, UNSCOPED_ROUTES
 
@@ -40,7 +41,14 @@ def _methods(rule: Rule) -> list[str]:
 
 
 def _guarded(app) -> list[Rule]:
-    return [r for r in _rules(app) if app.view_functions[r.endpoint].access_rule != PUBLIC]
+    """Web routes behind a sign-in; the web service's routes (bearer tokens only) are
+    walked by ``tests/api/test_api_access.py``."""
+    return [
+        r
+        for r in _rules(app)
+        if app.view_functions[r.endpoint].access_rule != PUBLIC
+        and not isinstance(app.view_functions[r.endpoint].access_rule, ApiAccess)
+    ]
 
 
 def test_every_route_declares_who_may_use_it(app):
