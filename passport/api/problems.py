@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, json
 
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://passport.example/problems/"
 STATUS_TYPES = {
     400: "bad-request",
@@ -22,15 +23,14 @@ STATUS_TYPES = {
 }
 
 
-def problem(
+def problem_body(
     status: int,
     title: str,
     detail: str | None = None,
     *,
     errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
     **extra: Any,
-) -> Response:
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + STATUS_TYPES.get(status, "error"),
         "title": title,
@@ -41,7 +41,23 @@ def problem(
     if errors is not None:
         body["errors"] = errors
     body.update(extra)
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    return body
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=body["status"], mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    return problem_response(problem_body(status, title, detail, errors=errors, **extra), headers)

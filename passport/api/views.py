@@ -29,7 +29,7 @@ from passport.api.oauth import (
     current_provider_id,
 )
 from passport.api.openapi import build_document, describe_type, operation
-from passport.api.problems import problem
+from passport.api.problems import problem, problem_body, problem_response
 from passport.errors import Conflict, DomainError, Forbidden, NotFound
 from passport.extensions import csrf, db, limiter
 from passport.reporting import queries as reporting_queries
@@ -257,27 +257,27 @@ def _upload_dir() -> Path:
 
 
 def _submission_answer(result: schemas.SubmissionResult) -> idempotency.Remembered:
+    """200 with every outcome, or 422 when no record at all was accepted."""
     if result.records and result.counts.rejected == len(result.records):
-        body = json.loads(
-            problem(
-                422,
-                "No record was accepted",
-                "Every record was rejected; nothing was stored. See errors.",
-                errors=[
-                    error.model_dump() for outcome in result.records for error in outcome.errors
-                ],
-                upload_id=result.upload_id,
-            ).get_data()
+        body = problem_body(
+            422,
+            "No record was accepted",
+            "Every record was rejected; nothing was stored. See errors.",
+            errors=[error.model_dump() for outcome in result.records for error in outcome.errors],
+            upload_id=result.upload_id,
         )
         return idempotency.Remembered(422, body)
     return idempotency.Remembered(200, result.model_dump(mode="json"))
 
 
 def _answer(answer: idempotency.Remembered, replayed: bool = False) -> Response:
-    mimetype = "application/problem+json" if answer.status_code >= 400 else "application/json"
-    response = Response(json.dumps(answer.body), status=answer.status_code, mimetype=mimetype)
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    if answer.status_code >= 400:
+        return problem_response(answer.body, headers)
+    response = Response(
+        json.dumps(answer.body), status=answer.status_code, mimetype="application/json"
+    )
+    response.headers.update(headers)
     return response
 
 
