@@ -93,6 +93,12 @@ class MessageForm(FlaskForm):
     body = TextAreaField("Message", validators=[DataRequired(), Length(max=4000)])
 
 
+class DeclineForm(FlaskForm):
+    """Its own label, so the page's two text boxes are told apart by ear as well as by eye."""
+
+    body = TextAreaField("Why you decline", validators=[DataRequired(), Length(max=4000)])
+
+
 class OptionalMessageForm(FlaskForm):
     body = TextAreaField("Note (optional)", validators=[Length(max=4000)])
 

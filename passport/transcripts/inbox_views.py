@@ -18,7 +18,7 @@ from passport.reporting.queries import completion_versions
 from passport.reporting.records import COLUMN_TITLES
 from passport.reporting.services import RecordRejected
 from passport.transcripts import discrepancies, discrepancy_queries
-from passport.transcripts.forms import CorrectionForm, MessageForm
+from passport.transcripts.forms import CorrectionForm, DeclineForm, MessageForm
 
 bp = Blueprint("inbox", __name__, url_prefix="/provider/discrepancies")
 
@@ -79,7 +79,7 @@ def _render_detail(item, correction_form) -> str:  # noqa: ANN001
         discrepancy=item,
         versions=completion_versions(db.session, item.completion_id) if item.completion_id else [],
         reply_form=MessageForm(prefix="reply"),
-        decline_form=MessageForm(prefix="decline"),
+        decline_form=DeclineForm(prefix="decline"),
         correction_form=correction_form,
     )
 
@@ -113,7 +113,7 @@ def reply(discrepancy_id: int) -> Response:
 @requires(Permission.DISCREPANCY_ANSWER)
 def decline(discrepancy_id: int) -> Response:
     item = _load(discrepancy_id)
-    form = MessageForm(prefix="decline")
+    form = DeclineForm(prefix="decline")
     if form.validate_on_submit():
         try:
             discrepancies.decline(

@@ -135,9 +135,13 @@ class Visit:
 
         self.page.wait_for_load_state("networkidle")
         self.count += 1
-        slug = name or re.sub(r"[^a-z0-9]+", "-", self.page.url.split("//", 1)[-1].split("/", 1)[-1].lower()).strip("-")
+        slug = name or re.sub(
+            r"[^a-z0-9]+", "-", self.page.url.split("//", 1)[-1].split("/", 1)[-1].lower()
+        ).strip("-")
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{slug or 'home'}.png"), full_page=True)
+        self.page.screenshot(
+            path=str(self.folder / f"{self.count:02d}-{slug or 'home'}.png"), full_page=True
+        )
         results = Axe().run(self.page)
         for violation in results.response["violations"]:
             if violation["impact"] in SERIOUS:
