@@ -21,6 +21,14 @@ install_pdf_libraries() {
     install_system_packages libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 }
 
+install_browser() {
+    # The browser tests drive Debian's Chromium through Playwright (its own browser
+    # download is not needed). Without it they are skipped, except under CI=true.
+    install_system_packages chromium && return 0
+    [ "${CI:-}" = "true" ] && return 1
+    echo "Chromium could not be installed: the browser tests will be skipped."
+}
+
 setup_python_env() {
     # $1: the extras to install, e.g. "[test]" or "".
     install_pdf_libraries

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/_setup.sh
 
 setup_python_env "[test]"
+install_browser
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest "$@"
