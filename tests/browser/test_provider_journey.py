@@ -8,8 +8,8 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from passport.reporting.records import COLUMN_TITLES, Field
 from passport.demo import DEMO_PROVIDER_ID
+from passport.reporting.records import COLUMN_TITLES, Field
 
 
 def _learner_file(live_server, path) -> tuple[str, str]:
@@ -18,7 +18,8 @@ def _learner_file(live_server, path) -> tuple[str, str]:
     code, starts_on = live_server.query(
         """SELECT a.activity_code, a.starts_on FROM activities a
              JOIN providers p ON p.id = a.provider_id
-             JOIN activity_credit_types t ON t.activity_id = a.id AND t.credit_type_code = 'AMA_PRA_1'
+             JOIN activity_credit_types t
+               ON t.activity_id = a.id AND t.credit_type_code = 'AMA_PRA_1'
             WHERE p.accme_id = ? AND a.starts_on <= date('now', '-10 days')
               AND a.ends_on >= a.starts_on AND a.max_credits_hundredths >= 200
             ORDER BY a.id LIMIT 1""",
