@@ -75,7 +75,8 @@ resource_protector.register_token_validator(_validator)
 def init_oauth(app: Flask) -> None:
     app.config.setdefault("OAUTH2_TOKEN_EXPIRES_IN", {"client_credentials": TOKEN_LIFETIME_SECONDS})
     authorization_server.init_app(app, query_client=_query_client, save_token=_save_token)
-    authorization_server.register_grant(ClientCredentialsGrant)
+    if not authorization_server._token_grants:  # one server object serves every app built
+        authorization_server.register_grant(ClientCredentialsGrant)
 
 
 def bearer_token(scopes: list[str] | None = None) -> ApiToken:
