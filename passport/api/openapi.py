@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from passport.api import schemas
+from passport.api.oauth import ApiAccess
 
 F = TypeVar("F", bound=Callable[..., Any])
 REF = "#/components/schemas/{model}"
@@ -40,13 +41,11 @@ class Operation:
     responses: dict[int, type[BaseModel] | tuple[type[BaseModel], ...] | None]
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
-    scopes: tuple[str, ...] = ()
     description: str = ""
     tags: tuple[str, ...] = ()
     errors: tuple[int, ...] = (400, 401, 403, 429)
     headers: dict[str, str] = field(default_factory=dict)
     form_body: type[BaseModel] | None = None
-    secured: bool = True
 
 
 def operation(**spec: Any) -> Callable[[F], F]:
@@ -122,13 +121,14 @@ def _responses(op: Operation) -> dict[str, Any]:
 
 def build_document(app: Flask, server_url: str = "/") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
-    found: list[tuple[Any, Operation]] = []
+    found: list[tuple[Any, Operation, Any]] = []
     for rule in app.url_map.iter_rules():
-        spec = getattr(app.view_functions[rule.endpoint], "openapi", None)
+        view = app.view_functions[rule.endpoint]
+        spec = getattr(view, "openapi", None)
         if spec is not None:
-            found.append((rule, spec))
-    _, definitions = models_json_schema(_all_models([op for _, op in found]), ref_template=REF)
-    for rule, op in sorted(found, key=lambda item: item[0].rule):
+            found.append((rule, spec, getattr(view, "access_rule", None)))
+    _, definitions = models_json_schema(_all_models([op for _, op, _ in found]), ref_template=REF)
+    for rule, op, access in sorted(found, key=lambda item: item[0].rule):
         path, parameters = _path_and_parameters(rule)
         if op.query is not None:
             parameters += _query_parameters(op.query)
@@ -162,7 +162,9 @@ def build_document(app: Flask, server_url: str = "/") -> dict[str, Any]:
                     "required": True,
                     "content": {"application/x-www-form-urlencoded": _json(op.form_body)},
                 }
-            entry["security"] = [{"oauth2": list(op.scopes)}] if op.secured else []
+            # The scopes are the guard's own (``@api_scope``), so the two cannot disagree.
+            secured = isinstance(access, ApiAccess)
+            entry["security"] = [{"oauth2": sorted(access)}] if secured else []
             paths.setdefault(path, {})[method.lower()] = entry
     return {
         "openapi": "3.1.0",

@@ -146,7 +146,6 @@ def _json(model: pydantic.BaseModel, status: int = 200, **headers: str) -> Respo
         401: schemas.TokenError,
     },
     errors=(429,),
-    secured=False,
 )
 def issue_token() -> Response:
     return authorization_server.create_token_response()
@@ -194,7 +193,6 @@ def list_activities() -> Response:
 @operation(
     summary="Create an activity",
     tags=("Activities",),
-    scopes=(ApiScope.ACTIVITIES_WRITE,),
     body=schemas.ActivityIn,
     responses={201: schemas.Activity},
     errors=(400, 401, 403, 409, 413, 415, 422, 429),
@@ -230,7 +228,6 @@ def get_activity(activity_code: str) -> Response:
 @operation(
     summary="Replace an activity (its Activity ID may change)",
     tags=("Activities",),
-    scopes=(ApiScope.ACTIVITIES_WRITE,),
     body=schemas.ActivityIn,
     responses={200: schemas.Activity},
     errors=(400, 401, 403, 404, 409, 413, 415, 422, 429),
@@ -290,7 +287,6 @@ def _answer(answer: idempotency.Remembered, replayed: bool = False) -> Response:
     "Sending the same records again changes nothing. With an Idempotency-Key the same "
     "request returns the first answer again and writes nothing.",
     tags=("Completions",),
-    scopes=WRITE,
     body=schemas.CompletionBatch,
     responses={200: schemas.SubmissionResult},
     errors=(400, 401, 403, 409, 413, 415, 422, 429),
@@ -341,7 +337,6 @@ def submit_completions() -> Response:
 @operation(
     summary="List your completions",
     tags=("Completions",),
-    scopes=READ,
     query=schemas.CompletionQuery,
     responses={200: schemas.CompletionPage},
     errors=(401, 403, 422, 429),
@@ -356,7 +351,6 @@ def list_completions() -> Response:
 @operation(
     summary="Read a completion",
     tags=("Completions",),
-    scopes=READ,
     responses={200: schemas.Completion},
     errors=(401, 403, 404, 429),
 )
@@ -372,7 +366,6 @@ def get_completion(completion_id: int) -> Response:
 @operation(
     summary="Delete a completion (a new version; the history is kept)",
     tags=("Completions",),
-    scopes=WRITE,
     responses={200: schemas.Completion},
     errors=(401, 403, 404, 422, 429),
 )
@@ -401,7 +394,6 @@ def delete_completion(completion_id: int) -> Response:
 @operation(
     summary="Check learners against the roster before reporting (nothing is stored)",
     tags=("Completions",),
-    scopes=WRITE,
     body=schemas.LearnerList,
     responses={200: schemas.LearnerCheckResult},
     errors=(400, 401, 403, 413, 415, 422, 429),
@@ -451,7 +443,6 @@ def _own_upload(upload_id: int):  # noqa: ANN202
 @operation(
     summary="List your uploads (files, forms and API batches) with their status",
     tags=("Uploads",),
-    scopes=READ,
     query=schemas.PageQuery,
     responses={200: schemas.UploadPage},
     errors=(401, 403, 422, 429),
@@ -476,7 +467,6 @@ def list_uploads() -> Response:
 @operation(
     summary="Read an upload's status and counts (poll this while it runs)",
     tags=("Uploads",),
-    scopes=READ,
     responses={200: schemas.Upload},
     errors=(401, 403, 404, 429),
 )
@@ -489,7 +479,6 @@ def get_upload(upload_id: int) -> Response:
 @operation(
     summary="Read an upload's row outcomes",
     tags=("Uploads",),
-    scopes=READ,
     query=schemas.UploadRowQuery,
     responses={200: schemas.UploadRowPage},
     errors=(401, 403, 404, 422, 429),
