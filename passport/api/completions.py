@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from passport.api import schemas
 from passport.api.models import ApiClient
-from passport.errors import NotFound
 from passport.reporting import services as reporting
 from passport.reporting.matching import MATCH_REASONS
 from passport.reporting.models import Activity, Completion, ConsentBasis, MatchStatus, UploadRow
@@ -184,15 +183,6 @@ def completion_out(completion: Completion) -> schemas.Completion:
         reported_at=completion.reported_at,
         updated_at=completion.updated_at,
     )
-
-
-def completion_of_provider(session: Session, provider_id: int, completion_id: int) -> Completion:
-    """Another provider's completion is reported missing: the API never confirms that an
-    id exists elsewhere."""
-    completion = session.get(Completion, completion_id)
-    if completion is None or completion.activity.provider_id != provider_id:
-        raise NotFound("No such completion among your provider's.")
-    return completion
 
 
 def completions_page(

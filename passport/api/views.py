@@ -70,7 +70,10 @@ def _raised(error: ProblemRaised) -> Response:
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError) -> Response:
     db.session.rollback()
-    if isinstance(error, NotFound | Forbidden):
+    if isinstance(error, Forbidden):
+        # Another provider's object: answered as missing, in words that do not confirm it.
+        return problem(404, "Not found", "No such object among your provider's.")
+    if isinstance(error, NotFound):
         return problem(404, "Not found", str(error))
     if isinstance(error, Conflict):
         return problem(409, "Conflict", str(error))
@@ -355,7 +358,7 @@ def list_completions() -> Response:
     errors=(401, 403, 404, 429),
 )
 def get_completion(completion_id: int) -> Response:
-    completion = completions.completion_of_provider(
+    completion = reporting_queries.completion_for_provider(
         db.session, current_provider_id(), completion_id
     )
     return _json(completions.completion_out(completion))
@@ -370,7 +373,7 @@ def get_completion(completion_id: int) -> Response:
     errors=(401, 403, 404, 422, 429),
 )
 def delete_completion(completion_id: int) -> Response:
-    completion = completions.completion_of_provider(
+    completion = reporting_queries.completion_for_provider(
         db.session, current_provider_id(), completion_id
     )
     result = completions.delete_completion(
@@ -432,10 +435,7 @@ def _upload_out(upload) -> schemas.Upload:  # noqa: ANN001 - a reporting Upload
 
 
 def _own_upload(upload_id: int):  # noqa: ANN202
-    try:
-        return reporting_queries.upload_for_provider(db.session, current_provider_id(), upload_id)
-    except Forbidden:
-        raise NotFound("No such upload among your provider's.") from None
+    return reporting_queries.upload_for_provider(db.session, current_provider_id(), upload_id)
 
 
 @bp.get("/uploads")
