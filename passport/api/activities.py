@@ -35,12 +35,7 @@ def activities_page(
 ) -> schemas.ActivityPage:
     select = sa.select(Activity).where(Activity.provider_id == provider_id).order_by(Activity.id)
     page = paginate(session, select, query.page, query.per_page)
-    return schemas.ActivityPage(
-        items=[activity_out(a) for a in page.items],
-        page=page.page,
-        per_page=query.per_page,
-        total=page.total,
-    )
+    return schemas.page_of(schemas.ActivityPage, page, query.per_page, activity_out)
 
 
 def activity_of_provider(session: Session, provider_id: int, activity_code: str) -> Activity:

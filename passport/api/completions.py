@@ -205,12 +205,7 @@ def completions_page(
     if not query.include_deleted:
         select = select.where(Completion.deleted_at.is_(None))
     page = paginate(session, select, query.page, query.per_page)
-    return schemas.CompletionPage(
-        items=[completion_out(c) for c in page.items],
-        page=page.page,
-        per_page=query.per_page,
-        total=page.total,
-    )
+    return schemas.page_of(schemas.CompletionPage, page, query.per_page, completion_out)
 
 
 def delete_completion(

@@ -56,6 +56,17 @@ class ResponseBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def page_of(model: Any, page: Any, per_page: int, convert: Any) -> Any:
+    """A page body (``items``, ``page``, ``per_page``, ``total``) from a reporting ``Page``,
+    each item converted to its schema by ``convert``."""
+    return model(
+        items=[convert(item) for item in page.items],
+        page=page.page,
+        per_page=per_page,
+        total=page.total,
+    )
+
+
 class QueryParameters(BaseModel):
     """Query strings are text: these are converted (lax), but unknown names are refused."""
 

@@ -434,6 +434,15 @@ def _upload_out(upload) -> schemas.Upload:  # noqa: ANN001 - a reporting Upload
     )
 
 
+def _upload_row_out(row) -> schemas.UploadRow:  # noqa: ANN001 - a reporting UploadRow
+    return schemas.UploadRow(
+        row_number=row.row_number,
+        outcome=row.outcome,
+        completion_id=row.completion_id,
+        errors=row.errors or [],
+    )
+
+
 def _own_upload(upload_id: int):  # noqa: ANN202
     return reporting_queries.upload_for_provider(db.session, current_provider_id(), upload_id)
 
@@ -452,14 +461,7 @@ def list_uploads() -> Response:
     page = reporting_queries.uploads_page(
         db.session, current_provider_id(), query.page, query.per_page
     )
-    return _json(
-        schemas.UploadPage(
-            items=[_upload_out(u) for u in page.items],
-            page=page.page,
-            per_page=query.per_page,
-            total=page.total,
-        )
-    )
+    return _json(schemas.page_of(schemas.UploadPage, page, query.per_page, _upload_out))
 
 
 @bp.get(f"/uploads/<{ID}:upload_id>")
@@ -489,19 +491,4 @@ def get_upload_rows(upload_id: int) -> Response:
     page = reporting_queries.upload_rows_page(
         db.session, upload.id, query.outcome, query.page, query.per_page
     )
-    return _json(
-        schemas.UploadRowPage(
-            items=[
-                schemas.UploadRow(
-                    row_number=row.row_number,
-                    outcome=row.outcome,
-                    completion_id=row.completion_id,
-                    errors=row.errors or [],
-                )
-                for row in page.items
-            ],
-            page=page.page,
-            per_page=query.per_page,
-            total=page.total,
-        )
-    )
+    return _json(schemas.page_of(schemas.UploadRowPage, page, query.per_page, _upload_row_out))
