@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.api import schemas
-from passport.errors import Conflict, NotFound, ValidationError
+from passport.errors import NotFound, ValidationError
 from passport.reporting.activities import ActivityValues, save_activity
 from passport.reporting.models import Activity, CreditType, Topic
 from passport.reporting.queries import paginate
@@ -64,7 +64,8 @@ def save(
     activity: Activity | None = None,
 ) -> Activity:
     """Create or replace an activity; unknown credit types or topics are refused by name
-    (the web form cannot send them, but a client can)."""
+    (the web form cannot send them, but a client can). A taken Activity ID raises
+    ``DuplicateActivityId``, a ``Conflict``."""
     for field, model, codes in (
         ("credit_types", CreditType, values.credit_types),
         ("topics", Topic, values.topics),
@@ -72,13 +73,6 @@ def save(
         unknown = _unknown_codes(session, model, codes)
         if unknown:
             raise ValidationError(f"Unknown codes: {', '.join(unknown)}.", field)
-    clash = session.scalar(
-        sa.select(Activity.id).where(
-            Activity.provider_id == provider_id, Activity.activity_code == values.activity_id
-        )
-    )
-    if clash is not None and (activity is None or clash != activity.id):
-        raise Conflict(f"You already have an activity {values.activity_id!r}.")
     return save_activity(
         session,
         provider_id=provider_id,

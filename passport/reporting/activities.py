@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.audit.services import record_event
-from passport.errors import ValidationError
+from passport.errors import Conflict, ValidationError
 from passport.reporting.models import ACTIVITY_TYPES, Activity, CreditType, Topic
 from passport.reporting.parsers import FileRefused, check_xlsx_archive
 from passport.reporting.pipeline import credit_type_lookup
@@ -32,6 +32,11 @@ ACTIVITY_COLUMNS = {
     "credittypes": "credit_types",
     "topics": "topics",
 }
+
+
+class DuplicateActivityId(ValidationError, Conflict):
+    """A field error on the form (a ``ValidationError``) and a clash with existing data (a
+    ``Conflict``, which the web service answers with 409)."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def save_activity(
         )
     )
     if clash is not None and (activity is None or clash != activity.id):
-        raise ValidationError(
+        raise DuplicateActivityId(
             "Another of your activities already has this Activity ID.", "activity_code"
         )
     created = activity is None
