@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from passport.config import load_settings
-from passport.extensions import csrf, db, limiter, login_manager, migrate
+from passport.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # templates/, static/ and migrations/ live beside the package at the repo's top level
@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
+    bootstrap.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
@@ -198,11 +199,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from passport.accounts.permissions import Permission
     from passport.formatting import format_credits, format_date, format_datetime
+    from passport.forms import control_attrs
 
     app.jinja_env.filters["us_date"] = format_date
     app.jinja_env.filters["us_datetime"] = format_datetime
     app.jinja_env.filters["credits"] = format_credits
     app.jinja_env.globals["Permission"] = Permission
+    app.jinja_env.globals["control_attrs"] = control_attrs
 
 
 def register_commands(app: Flask) -> None:

@@ -73,6 +73,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "BOOTSTRAP_SERVE_LOCAL": True,  # the app works offline: no CDN
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -16,3 +17,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+bootstrap = Bootstrap5()  # serves Bootstrap's CSS from /bootstrap/static (BOOTSTRAP_SERVE_LOCAL)

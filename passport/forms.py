@@ -26,3 +26,31 @@ def show_error(form: FlaskForm, message: str, field_name: str | None = None) -> 
 
 def show_validation_error(form: FlaskForm, error: ValidationError) -> None:
     show_error(form, str(error), error.field)
+
+
+CONTROL_CLASSES = {
+    "BooleanField": "form-check-input",
+    "SelectField": "form-select",
+    "RadioField": "form-check-input",
+    "MultiCheckboxField": "form-check-input",
+}
+
+
+def control_attrs(field, **extra: str | None) -> dict[str, str]:
+    """The HTML attributes of a form control in Bootstrap's markup, used by the
+    ``_forms.html`` macros: its class, ``is-invalid`` and ``aria-invalid`` when it has
+    errors, and ``aria-describedby`` pointing at its hint and errors so screen readers
+    read them with the field."""
+    css_class = CONTROL_CLASSES.get(field.type, "form-control")
+    attrs = {key: value for key, value in extra.items() if value}
+    described = []
+    if field.description:
+        described.append(f"{field.id}-hint")
+    if field.errors:
+        css_class += " is-invalid"
+        described.append(f"{field.id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    attrs["class_"] = css_class
+    return attrs

@@ -46,9 +46,15 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
     return decorate
 
 
+def is_static_endpoint(endpoint: str | None) -> bool:
+    """Flask's views for public files: the app's static/ folder and Bootstrap-Flask's
+    copy of Bootstrap (``bootstrap.static``)."""
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+
+
 def refuse_unmarked_views() -> None:
     """``before_request`` hook: a view with no access rule is a developer's mistake."""
-    if request.endpoint == "static":  # Flask's own view for the public static/ folder
+    if is_static_endpoint(request.endpoint):
         return
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and not hasattr(view, "access_rule"):
