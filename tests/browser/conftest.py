@@ -140,7 +140,9 @@ class Visit:
         ).strip("-")
         self.folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(
-            path=str(self.folder / f"{self.count:02d}-{slug or 'home'}.png"), full_page=True
+            path=str(self.folder / f"{self.count:02d}-{slug or 'home'}.png"),
+            full_page=True,
+            timeout=60_000,  # a long page on a busy 2-core machine can take over 15 s
         )
         results = Axe().run(self.page)
         for violation in results.response["violations"]:
