@@ -78,10 +78,12 @@ def register_extensions(app: Flask) -> None:
     passwords.configure(
         app.config["PASSPORT_ARGON2_TIME_COST"], app.config["PASSPORT_ARGON2_MEMORY_COST"]
     )
+    from passport import security_headers
     from passport.api.oauth import init_oauth
     from passport.jobs import bind_app
     from passport.request_guards import refuse_nul_bytes
 
+    security_headers.install(app)
     app.before_request(refuse_nul_bytes)
     app.before_request(refuse_unmarked_views)
     bind_app(app)

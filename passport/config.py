@@ -74,6 +74,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "BOOTSTRAP_SERVE_LOCAL": True,  # the app works offline: no CDN
+        # How many proxies in front set X-Forwarded-For/-Proto (0: none, trust nothing).
+        "PASSPORT_PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -125,6 +125,15 @@ class Visit:
     violations: list[str] = field(default_factory=list)
     count: int = 0
 
+    def __post_init__(self) -> None:
+        # The browser reports what the Content-Security-Policy blocked on the console:
+        # a blocked script or style is a broken page, so it fails the test like axe does.
+        self.page.on("console", self._note_blocked_content)
+
+    def _note_blocked_content(self, message) -> None:  # noqa: ANN001 - a ConsoleMessage
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.violations.append(f"{self.page.url}: CSP blocked: {message.text}")
+
     def go(self, path: str) -> None:
         self.page.goto(self.base_url + path)
         self.page_done()
