@@ -106,6 +106,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from passport.accounts.views import bp as accounts_bp
+    from passport.accounts.views import require_two_factor_enrolment
     from passport.admin.views import bp as admin_bp
     from passport.api.client_views import bp as api_clients_bp
     from passport.api.views import bp as api_bp
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         api_clients_bp,
     ):
         app.register_blueprint(blueprint)
+    app.before_request(require_two_factor_enrolment)
 
 
 ERROR_PAGES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from passport.accounts.permissions import Role
 from passport.errors import DomainError
@@ -15,6 +15,7 @@ from passport.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(demo_code_command)
 
 
 @click.command("create-user")
@@ -60,13 +61,27 @@ def create_user_command(
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Fill a realistic synthetic world (idempotent: a second run changes nothing)."""
-    from passport.demo import DEMO_ACCOUNTS, seed_demo
+    from passport.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, seed_demo
 
     started = time.perf_counter()
-    report = seed_demo(db.session)
+    report = seed_demo(db.session, current_app.config["SECRET_KEY"])
     db.session.commit()
     elapsed = time.perf_counter() - started
     click.echo(report.summary() + f" ({elapsed:.1f} s)")
     click.echo("Demo accounts (email / password):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role:<10} {account.email:<32} {account.password}")
+    click.echo(
+        f"Board and admin accounts also ask for a two-factor code: authenticator key "
+        f"{DEMO_TOTP_SECRET}, or run `flask --app passport demo-code` for the current code."
+    )
+
+
+@click.command("demo-code")
+def demo_code_command() -> None:
+    """Print the current two-factor code of the demo board and admin accounts."""
+    import pyotp
+
+    from passport.demo import DEMO_TOTP_SECRET
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())

@@ -16,9 +16,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from passport.accounts import two_factor
 from passport.accounts.models import User
 from passport.accounts.permissions import Role
 from passport.accounts.services import create_user
+from passport.db import utcnow
 from passport.reporting.models import (
     ACTIVITY_TYPES,
     Activity,
@@ -210,6 +212,10 @@ class DemoAccount:
 
 
 DEMO_PROVIDER_ID = "DEMO-0001"
+# Board staff and admins must sign in with two factors: the demo accounts of those roles
+# come enrolled with this published key. `flask --app passport demo-code` prints its
+# current code; any authenticator app accepts the key too. Demo data only.
+DEMO_TOTP_SECRET = "PASSPORTDEMOKEY2PASSPORTDEMOKEY2"  # noqa: S105 - published on purpose
 DEMO_ACCOUNTS = (
     DemoAccount(
         "physician", "physician@passport.example", "physician demo lantern 2026", "Maria", "Garcia"
@@ -248,8 +254,9 @@ class SeedReport:
         return f"{world}; {self.accounts_created} demo account(s) created."
 
 
-def seed_demo(session: Session, today: date | None = None) -> SeedReport:
-    """Create the demo world once, then the demo accounts that are missing."""
+def seed_demo(session: Session, secret_key: str, today: date | None = None) -> SeedReport:
+    """Create the demo world once, then the demo accounts that are missing. ``secret_key``
+    (the app's) encrypts the demo staff's two-factor key."""
     today = today or date.today()
     report = SeedReport()
     exists = session.scalar(sa.select(Provider.id).where(Provider.accme_id == DEMO_PROVIDER_ID))
@@ -258,7 +265,7 @@ def seed_demo(session: Session, today: date | None = None) -> SeedReport:
         report.created_world = True
     for account in DEMO_ACCOUNTS:
         if session.scalar(sa.select(User.id).where(User.email == account.email)) is None:
-            create_user(
+            user = create_user(
                 session,
                 email=account.email,
                 first_name=account.first_name,
@@ -268,6 +275,9 @@ def seed_demo(session: Session, today: date | None = None) -> SeedReport:
                 provider_accme_id=account.provider_accme_id,
                 board_code=account.board_code,
             )
+            if two_factor.is_required_for(user):
+                user.totp_secret = two_factor.encrypt_secret(DEMO_TOTP_SECRET, secret_key)
+                user.totp_enabled_at = utcnow()
             report.accounts_created += 1
     if report.created_world or report.accounts_created:
         _link_demo_physician(session, today)

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
-from passport.accounts.models import User
+from passport.accounts.models import RecoveryCode, User
 from passport.api.models import ApiClient, ApiToken, IdempotentRequest
 from passport.audit.models import AccessLogEntry, AuditCase, AuditEvent, AuditSample
 from passport.db import Base
@@ -39,6 +39,7 @@ __all__ = [
     "Licensee",
     "LinkAttempt",
     "Provider",
+    "RecoveryCode",
     "SelfReportedCredit",
     "Topic",
     "Upload",

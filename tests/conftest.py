@@ -48,7 +48,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     application = create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SECRET_KEY": factories.TEST_SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "PASSPORT_ARGON2_TIME_COST": 1,
@@ -130,7 +130,7 @@ def board_user(db_session):
 
 @pytest.fixture
 def admin_user(db_session):
-    return factories.UserFactory(role="admin")
+    return factories.AdminFactory()
 
 
 @pytest.fixture

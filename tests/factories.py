@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 
 from passport.accounts.passwords import hash_password
+from passport.accounts.two_factor import encrypt_secret
+from passport.db import utcnow
 from passport.extensions import db
 from passport.models import (
     Activity,
@@ -71,9 +73,27 @@ class ProviderStaffFactory(UserFactory):
     provider = factory.SubFactory(ProviderFactory)
 
 
+# Board staff and admins must sign in with two factors: the factories enrol them with
+# one known TOTP secret, so tests can compute a code (``pyotp.TOTP(TEST_TOTP_SECRET)``).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+TEST_SECRET_KEY = "test-secret-key-not-for-production"  # the test app's SECRET_KEY
+
+
+def _enrolled_totp_secret() -> str:
+    return encrypt_secret(TEST_TOTP_SECRET, TEST_SECRET_KEY)
+
+
 class BoardStaffFactory(UserFactory):
     role = "board"
     board = factory.LazyFunction(board)
+    totp_secret = factory.LazyFunction(_enrolled_totp_secret)
+    totp_enabled_at = factory.LazyFunction(utcnow)
+
+
+class AdminFactory(UserFactory):
+    role = "admin"
+    totp_secret = factory.LazyFunction(_enrolled_totp_secret)
+    totp_enabled_at = factory.LazyFunction(utcnow)
 
 
 _license_numbers = itertools.count(500000)

@@ -56,3 +56,24 @@ class ResetPasswordForm(FlaskForm):
         "Repeat new password",
         validators=[DataRequired(), EqualTo("new_password", message="The passwords do not match.")],
     )
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        description="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes.",
+        validators=[DataRequired(), Length(max=20)],
+    )
+
+
+class TwoFactorEnableForm(FlaskForm):
+    code = StringField(
+        "Code from your app",
+        description="After scanning, your app shows a 6-digit code that changes every 30 s.",
+        validators=[DataRequired(), Length(max=20)],
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired()])

@@ -44,6 +44,14 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Failed sign-ins in a row; each one past a few makes the next attempt wait longer.
+    failed_sign_ins: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    sign_in_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in: the TOTP secret, encrypted (passport.accounts.two_factor), and
+    # the last time step accepted, so one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     provider = relationship("Provider", lazy="joined")
     board = relationship("Board", lazy="joined")
@@ -66,3 +74,19 @@ class User(UserMixin, Base):
 
     def can(self, permission: Permission) -> bool:
         return role_has(self.role, permission)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app when it is lost. Only a
+    SHA-256 digest is kept: the codes are random (50 bits), so a plain digest suffices."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_digest: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

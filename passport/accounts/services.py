@@ -6,6 +6,8 @@ Plain functions taking a session and values; they flush, the caller commits once
 from __future__ import annotations
 
 import hashlib
+import math
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -149,21 +151,79 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+# After this many failed sign-ins in a row, each further failure makes the account wait
+# before the next attempt: 2 s, 4 s, 8 s ... up to 15 minutes. A success resets the count.
+FREE_SIGN_IN_ATTEMPTS = 3
+MAX_SIGN_IN_DELAY = timedelta(minutes=15)
+
+
+class SignInDelayed(Exception):
+    """Too many failed sign-ins: the account accepts no attempt until ``until``."""
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        super().__init__("sign-in delayed")
+        self.until = until
+        self.wait_seconds = max(1, math.ceil((until - now).total_seconds()))
+
+
+def sign_in_delay(failures: int) -> timedelta:
+    """How long an account waits after its ``failures``-th failed sign-in in a row."""
+    if failures <= FREE_SIGN_IN_ATTEMPTS:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** (failures - FREE_SIGN_IN_ATTEMPTS)), MAX_SIGN_IN_DELAY)
+
+
+def check_not_delayed(user: User, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if user.sign_in_blocked_until is not None and now < user.sign_in_blocked_until:
+        raise SignInDelayed(user.sign_in_blocked_until, now)
+
+
+def note_failed_sign_in(session: Session, user: User, now: datetime | None = None) -> None:
+    """Count a wrong password or a wrong second-factor code against the account."""
+    now = now or utcnow()
+    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+    delay = sign_in_delay(user.failed_sign_ins)
+    user.sign_in_blocked_until = now + delay if delay else None
+    if user.failed_sign_ins == FREE_SIGN_IN_ATTEMPTS + 1:
+        record_event(
+            session,
+            actor_user_id=None,
+            action="user.sign_in_delayed",
+            object_type="user",
+            object_id=user.id,
+            detail={"failures": user.failed_sign_ins},
+        )
+    session.flush()
+
+
+def note_successful_sign_in(session: Session, user: User) -> None:
+    user.failed_sign_ins = 0
+    user.sign_in_blocked_until = None
+    user.last_sign_in_at = utcnow()
+    session.flush()
+
+
+def authenticate(
+    session: Session, email: str, password: str, now: datetime | None = None
+) -> User | None:
     """Return the user if the password is right and the account active, else ``None``.
 
-    An unknown email still costs one hash verification, so timing does not reveal
-    which addresses have accounts.
+    Raises ``SignInDelayed`` while the account waits after repeated failures; the password
+    is then not even checked, so guessing during the wait gains nothing. An unknown email
+    still costs one hash verification, so timing does not reveal which addresses have
+    accounts. The caller commits in every case: a failure is counted.
     """
     user = user_by_email(session, email)
     if user is None:
         spend_one_verification(password)
         return None
+    check_not_delayed(user, now)
     if not verify_password(user.password_hash, password) or not user.is_active_account:
+        note_failed_sign_in(session, user, now)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_sign_in_at = utcnow()
     session.flush()
     return user
 

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from time import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from passport.accounts import services
-from passport.accounts.access import client_ip, public, requires
+from passport.accounts import services, two_factor
+from passport.accounts.access import client_ip, is_static_endpoint, public, requires
 from passport.accounts.forms import (
     PasswordChangeForm,
+    PasswordConfirmForm,
     ResetPasswordForm,
     ResetRequestForm,
     SignInForm,
     SignUpForm,
+    TwoFactorCodeForm,
+    TwoFactorEnableForm,
 )
+from passport.accounts.passwords import verify_password
 from passport.accounts.permissions import Permission
-from passport.accounts.queries import user_by_email
+from passport.accounts.queries import load_user_from_session, user_by_email
 from passport.errors import ValidationError
 from passport.extensions import db, limiter
-from passport.forms import show_validation_error
+from passport.forms import show_error, show_validation_error
 from passport.mail import send_mail
 
 bp = Blueprint("accounts", __name__)
@@ -50,14 +66,85 @@ def sign_in() -> str | Response:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.email.data, form.password.data)
-        if user is None:
-            form.form_errors.append("That email and password do not match an account.")
+        next_path = _safe_next(request.args.get("next"))
+        try:
+            user = services.authenticate(db.session, form.email.data, form.password.data)
+        except services.SignInDelayed as delayed:
+            form.form_errors.append(_delay_message(delayed))
         else:
-            db.session.commit()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            db.session.commit()  # a failure is counted even when the answer is "no"
+            if user is None:
+                form.form_errors.append("That email and password do not match an account.")
+            elif user.has_two_factor:
+                session[PENDING_KEY] = {"user": user.get_id(), "next": next_path, "at": time()}
+                return redirect(url_for("accounts.two_factor_sign_in"))
+            else:
+                return _complete_sign_in(user, next_path)
     return render_template("accounts/sign_in.html", form=form)
+
+
+PENDING_KEY = "two_factor_pending"
+PENDING_SECONDS = 300  # the password step is good for five minutes
+
+
+def _delay_message(delayed: services.SignInDelayed) -> str:
+    return (
+        "Too many failed attempts for this account. Please wait "
+        f"{delayed.wait_seconds} second{'s' if delayed.wait_seconds != 1 else ''} and try again."
+    )
+
+
+def _complete_sign_in(user, next_path: str | None) -> Response:  # noqa: ANN001 - a User
+    services.note_successful_sign_in(db.session, user)
+    db.session.commit()
+    session.pop(PENDING_KEY, None)
+    login_user(user)
+    if two_factor.is_required_for(user) and not user.has_two_factor:
+        flash("Your role needs two-factor sign-in. Please set it up now.", "warning")
+        return redirect(url_for("accounts.two_factor_setup"))
+    return redirect(next_path or url_for("home.index"))
+
+
+def _pending_user():
+    """The user who passed the password step in this browser, if still fresh."""
+    pending = session.get(PENDING_KEY)
+    if not pending or time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return load_user_from_session(pending["user"])
+
+
+@bp.route("/sign-in/two-factor", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def two_factor_sign_in() -> str | Response:
+    """The second step of sign-in: a code from the authenticator app, or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_KEY, None)
+        flash("Please sign in again.", "info")
+        return redirect(url_for("accounts.sign_in"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        try:
+            services.check_not_delayed(user)
+        except services.SignInDelayed as delayed:
+            form.form_errors.append(_delay_message(delayed))
+            return render_template("accounts/two_factor_sign_in.html", form=form)
+        used = two_factor.verify(db.session, user, form.code.data, current_app.config["SECRET_KEY"])
+        if used is None:
+            services.note_failed_sign_in(db.session, user)
+            db.session.commit()
+            show_error(form, "That code is not right, or it was already used.", "code")
+        else:
+            if used == "recovery":
+                left = two_factor.recovery_codes_left(db.session, user)
+                flash(
+                    f"You signed in with a recovery code; {left} left. If your phone is lost, "
+                    "set up two-factor sign-in again from your account page.",
+                    "warning",
+                )
+            return _complete_sign_in(user, session.get(PENDING_KEY, {}).get("next"))
+    return render_template("accounts/two_factor_sign_in.html", form=form)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -114,7 +201,12 @@ def account() -> str | Response:
             login_user(current_user)  # this session carries the new version; others end
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        confirm_form=PasswordConfirmForm(formdata=None),
+        two_factor_required=two_factor.is_required_for(current_user),
+    )
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -173,3 +265,112 @@ def reset_password(token: str) -> str | Response:
             flash("Your password is changed. Please sign in with it.", "success")
             return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+SETUP_SESSION_KEY = "two_factor_setup_secret"
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_MANAGE)
+def two_factor_setup() -> str | Response:
+    """Enrol an authenticator app: scan the QR code, type one code to prove it works."""
+    if current_user.has_two_factor:
+        return redirect(url_for("accounts.account"))
+    secret = session.get(SETUP_SESSION_KEY) or two_factor.new_secret()
+    session[SETUP_SESSION_KEY] = secret  # kept in the signed session until it is proven
+    form = TwoFactorEnableForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.enable(
+                db.session,
+                current_user,
+                secret,
+                form.code.data,
+                current_app.config["SECRET_KEY"],
+                ip=client_ip(),
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            show_validation_error(form, error)
+        else:
+            db.session.commit()
+            session.pop(SETUP_SESSION_KEY, None)
+            return _show_recovery_codes(codes, "Two-factor sign-in is on.")
+    uri = two_factor.provisioning_uri(current_user, secret)
+    return render_template(
+        "accounts/two_factor_setup.html",
+        form=form,
+        qr_code=two_factor.qr_code_data_uri(uri),
+        secret=secret,
+        required=two_factor.is_required_for(current_user),
+    )
+
+
+def _show_recovery_codes(codes: list[str], message: str) -> Response:
+    response = make_response(
+        render_template("accounts/recovery_codes.html", codes=codes, message=message)
+    )
+    response.headers["Cache-Control"] = "no-store"  # shown once; never kept by the browser
+    return response
+
+
+def _password_confirmed(form: PasswordConfirmForm) -> bool:
+    if form.validate_on_submit() and verify_password(
+        current_user.password_hash, form.password.data
+    ):
+        return True
+    flash("Your password is not right; nothing changed.", "error")
+    return False
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@requires(Permission.ACCOUNT_MANAGE)
+def new_recovery_codes() -> Response:
+    form = PasswordConfirmForm()
+    if not current_user.has_two_factor or not _password_confirmed(form):
+        return redirect(url_for("accounts.account"))
+    codes = two_factor.replace_recovery_codes(db.session, current_user)
+    db.session.commit()
+    return _show_recovery_codes(codes, "New recovery codes: the old ones no longer work.")
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@requires(Permission.ACCOUNT_MANAGE)
+def disable_two_factor() -> Response:
+    form = PasswordConfirmForm()
+    if current_user.has_two_factor and _password_confirmed(form):
+        try:
+            two_factor.disable(db.session, current_user, ip=client_ip())
+        except ValidationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Two-factor sign-in is off.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+ENROLMENT_ALLOWED = frozenset(
+    {
+        "accounts.two_factor_setup",
+        "accounts.sign_out",
+        "accounts.sign_in",
+        "accounts.two_factor_sign_in",
+    }
+)
+
+
+def require_two_factor_enrolment() -> Response | None:
+    """``before_request`` hook: board staff and admins who have not set up two-factor
+    sign-in can reach nothing but the setup page (and sign-out) until they do."""
+    endpoint = request.endpoint or ""
+    if (
+        endpoint in ENROLMENT_ALLOWED
+        or is_static_endpoint(endpoint)
+        or request.blueprint == "api"  # bearer tokens, never the session
+        or not current_user.is_authenticated
+    ):
+        return None
+    if two_factor.is_required_for(current_user) and not current_user.has_two_factor:
+        return redirect(url_for("accounts.two_factor_setup"))
+    return None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from passport.accounts.access import requires
 from passport.accounts.permissions import Permission
 from passport.accounts.queries import list_users
+from passport.audit.queries import audit_object_types, audit_trail_page
 from passport.extensions import db
 from passport.reporting.models import Provider
 from passport.roster.models import Board
@@ -30,4 +31,23 @@ def home() -> str:
         staff=staff,
         contested=contested,
         holders=current_holders(db.session, {attempt.licensee_id for attempt in contested}),
+    )
+
+
+@bp.route("/audit-trail")
+@requires(Permission.ADMIN_MANAGE)
+def audit_trail() -> str:
+    """Read the append-only trail of writes. There is no way to change it here or
+    anywhere else in the app; the database refuses updates and deletes as well."""
+    filters = {
+        "action": (request.args.get("action") or "").strip()[:60],
+        "object_type": (request.args.get("object_type") or "").strip()[:40],
+        "object_id": request.args.get("object_id", type=int),
+    }
+    page = audit_trail_page(db.session, request.args.get("page", 1, type=int) or 1, **filters)
+    return render_template(
+        "admin/audit_trail.html",
+        page=page,
+        filters=filters,
+        object_types=audit_object_types(db.session),
     )

@@ -48,6 +48,8 @@ class AuditEvent(Base):
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    actor = relationship("User", lazy="joined")
+
 
 CASE_STATUSES = ("open", "passed", "failed", "waived")
 

@@ -57,12 +57,31 @@ def _note(text: str | None, required: bool, field: str = "note") -> str:
     return text
 
 
-def _add_message(session: Session, discrepancy: Discrepancy, author_id: int, event: str, body: str):
+def _add_message(
+    session: Session,
+    discrepancy: Discrepancy,
+    author_id: int,
+    event: str,
+    body: str,
+    detail: dict | None = None,
+    ip_address: str | None = None,
+):
+    """Every step of a discrepancy is a message in its thread and an entry in the audit
+    trail (``discrepancy.raised``, ``.reply``, ``.declined``, ``.corrected`` ...)."""
     message = DiscrepancyMessage(
         discrepancy_id=discrepancy.id, author_user_id=author_id, event=event, body=body
     )
     session.add(message)
     discrepancy.messages.append(message)
+    record_event(
+        session,
+        actor_user_id=author_id,
+        action=f"discrepancy.{event}",
+        object_type="discrepancy",
+        object_id=discrepancy.id,
+        detail={"kind": discrepancy.kind, **(detail or {})},
+        ip_address=ip_address,
+    )
     return message
 
 
@@ -185,8 +204,8 @@ def reopen(session: Session, *, discrepancy: Discrepancy, user_id: int, note: st
     session.flush()
 
 
-def _close(session, discrepancy, user_id, status, body) -> None:
-    _add_message(session, discrepancy, user_id, status, body)
+def _close(session, discrepancy, user_id, status, body, detail=None, ip_address=None) -> None:
+    _add_message(session, discrepancy, user_id, status, body, detail, ip_address)
     discrepancy.status = status
     discrepancy.closed_at = utcnow()
     session.flush()
@@ -278,13 +297,12 @@ def correct(
         .limit(1)
     )
     discrepancy.resolved_by_version_id = version.id
-    _close(session, discrepancy, user_id, "corrected", _note(correction.note, required=False))
-    record_event(
+    _close(
         session,
-        actor_user_id=user_id,
-        action="discrepancy.corrected",
-        object_type="discrepancy",
-        object_id=discrepancy.id,
+        discrepancy,
+        user_id,
+        "corrected",
+        _note(correction.note, required=False),
         detail={"completion_id": completion_id, "version": version.version, "outcome": outcome},
         ip_address=ip_address,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyotp
 import pytest
 
 from tests import factories
@@ -21,6 +22,11 @@ def test_each_role_lands_on_its_home(request, client, role_fixture, home):
     user = request.getfixturevalue(role_fixture)
     response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
+    if user.has_two_factor:  # board staff and admins: the code from their app comes next
+        assert response.headers["Location"].endswith("/sign-in/two-factor")
+        code = pyotp.TOTP(factories.TEST_TOTP_SECRET).now()
+        response = client.post("/sign-in/two-factor", data={"code": code})
+        assert response.status_code == 302
     landing = client.get(response.headers["Location"])
     assert landing.status_code == 302 and landing.headers["Location"].endswith(home)
     page = client.get(home)

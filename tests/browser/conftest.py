@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
 import pytest
 
-from passport.demo import DEMO_ACCOUNTS
+from passport.demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 
 CHROMIUM = Path(os.environ.get("PASSPORT_CHROMIUM", "/usr/bin/chromium"))
 REPO = Path(__file__).resolve().parents[2]
@@ -168,6 +169,11 @@ class Visit:
         self.page.get_by_label("Email").fill(account.email)
         self.page.get_by_label("Password").fill(account.password)
         self.page.get_by_role("button", name="Sign in").click()
+        if role in ("board", "admin"):  # these roles sign in with a code from their app
+            self.page.wait_for_url("**/sign-in/two-factor")
+            self.page_done()
+            self.page.get_by_label("Code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+            self.page.get_by_role("button", name="Sign in").click()
         self.page_done()
 
 

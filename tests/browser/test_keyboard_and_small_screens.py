@@ -46,8 +46,8 @@ def test_sign_in_and_flag_a_record_with_the_keyboard_alone(visit):
     _tab_to(page, "el.id === 'note'")
     page.keyboard.type("Typed without a mouse.")
     _tab_to(page, "el.tagName === 'BUTTON' && el.textContent.includes('Send to the provider')")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # wait for the POST's answer, not just an idle network:
+        page.keyboard.press("Enter")  # a screenshot taken mid-navigation can hang
     visit.page_done("flag-sent-by-keyboard")
     assert page.get_by_text("Typed without a mouse.").is_visible()
 

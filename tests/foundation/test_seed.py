@@ -16,6 +16,7 @@ from passport.models import (
     Provider,
     User,
 )
+from tests import factories
 
 
 def _counts(session) -> dict[str, int]:
@@ -35,7 +36,7 @@ def _counts(session) -> dict[str, int]:
 
 def test_seed_demo_is_realistic_and_idempotent(db_session):
     today = date.today()
-    first = seed_demo(db_session, today=today)
+    first = seed_demo(db_session, factories.TEST_SECRET_KEY, today=today)
     assert first.created_world and first.accounts_created == len(DEMO_ACCOUNTS)
     counts = _counts(db_session)
     assert counts["Licensee"] >= 2000
@@ -58,6 +59,6 @@ def test_seed_demo_is_realistic_and_idempotent(db_session):
     future = db_session.scalar(sa.select(sa.func.count()).where(Completion.completed_on > today))
     assert future == 0
 
-    second = seed_demo(db_session, today=today)
+    second = seed_demo(db_session, factories.TEST_SECRET_KEY, today=today)
     assert not second.created_world and second.accounts_created == 0
     assert _counts(db_session) == counts
