@@ -142,6 +142,11 @@ ERROR_PAGES = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Not found", "We could not find that page. It may have moved, or the link is wrong."),
     405: ("Not allowed", "That action is not available here."),
+    409: (
+        "Changed at the same moment",
+        "Someone else saved a change to the same record at the same moment, so yours was not "
+        "saved. Nothing was half-saved: please reload the page and try again.",
+    ),
     413: (
         "File too large",
         "That file is larger than this service accepts. Split it into smaller files and "
@@ -161,6 +166,7 @@ ERROR_PAGES = {
 
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
+    from sqlalchemy.exc import IntegrityError
     from werkzeug.exceptions import HTTPException
 
     from passport.api.problems import problem
@@ -187,6 +193,14 @@ def register_errorhandlers(app: Flask) -> None:
         if request.path.startswith("/api/") and error.code:
             return problem(error.code, error.name, error.description)
         return error
+
+    @app.errorhandler(IntegrityError)
+    def database_conflict(error: IntegrityError) -> Any:
+        """A constraint stopped a write, almost always two requests racing for the same
+        unique value. The transaction is rolled back whole; the user gets a clear 409."""
+        app.logger.warning("Constraint violation answered with 409: %s", error.orig)
+        db.session.rollback()
+        return render_error_page(409)
 
     # Domain errors that escape a view: another tenant's object, or none at all.
     app.register_error_handler(Forbidden, lambda error: render_error_page(403))

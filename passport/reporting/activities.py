@@ -85,6 +85,17 @@ def _apply(session: Session, activity: Activity, values: ActivityValues) -> None
     )
 
 
+def activity_id_holder(session: Session, provider_id: int, activity_code: str) -> int | None:
+    """The id of the provider's activity with this Activity ID, if any. Two requests can
+    both pass this check at the same moment; the unique constraint then stops the second,
+    and the app's error handler tells its user to retry (409)."""
+    return session.scalar(
+        sa.select(Activity.id).where(
+            Activity.provider_id == provider_id, Activity.activity_code == activity_code
+        )
+    )
+
+
 def save_activity(
     session: Session,
     *,
@@ -98,12 +109,7 @@ def save_activity(
     problems = check_activity_values(values)
     if problems:
         raise ValidationError(problems[0][1], problems[0][0])
-    clash = session.scalar(
-        sa.select(Activity.id).where(
-            Activity.provider_id == provider_id,
-            Activity.activity_code == values.activity_code.strip(),
-        )
-    )
+    clash = activity_id_holder(session, provider_id, values.activity_code.strip())
     if clash is not None and (activity is None or clash != activity.id):
         raise DuplicateActivityId(
             "Another of your activities already has this Activity ID.", "activity_code"

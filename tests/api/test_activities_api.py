@@ -70,3 +70,13 @@ def test_activities_are_listed_in_pages(api, world):
         api.post("/api/v1/activities", json=NEW | {"activity_id": f"P-{number}"})
     page = api.get("/api/v1/activities", params={"per_page": 2, "page": 2}).json()
     assert page["total"] == 4 and len(page["items"]) == 2
+
+
+def test_a_duplicate_that_slips_past_the_check_is_a_409_problem(api, world, monkeypatch):
+    monkeypatch.setattr("passport.reporting.activities.activity_id_holder", lambda *a: None)
+    response = api.post(
+        "/api/v1/activities", json=NEW | {"activity_id": world.activity.activity_code}
+    )
+    assert response.status_code == 409
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert "same moment" in response.json()["detail"]

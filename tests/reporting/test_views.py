@@ -265,3 +265,27 @@ def test_providers_see_only_their_own(app, world, db_session, staff_client):
     other = sign_in_as(app.test_client(), other_staff)
     assert other.get(f"/provider/uploads/{upload.id}").status_code == 403
     assert b"Hidden" not in staff_client.get("/provider/unmatched").data
+
+
+def test_a_duplicate_that_slips_past_the_check_is_a_clear_409(
+    staff_client, world, db_session, monkeypatch
+):
+    """Two people saving the same Activity ID at the same moment both pass the check;
+    the unique constraint stops the second, who gets a clear page, and nothing is half-saved."""
+    monkeypatch.setattr("passport.reporting.activities.activity_id_holder", lambda *a: None)
+    before = db_session.scalar(sa.select(sa.func.count()).select_from(Activity))
+    response = staff_client.post(
+        "/provider/activities/new",
+        data={
+            "activity_code": world.activity.activity_code,
+            "title": "Raced",
+            "activity_type": "live",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-01-02",
+            "max_credits": "1",
+            "credit_type_codes": ["AMA_PRA_1"],
+        },
+    )
+    assert response.status_code == 409
+    assert b"at the same moment" in response.data
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Activity)) == before
