@@ -158,15 +158,20 @@ def _read_xlsx_streaming(path: Path, required: list[Field]) -> Iterator[RawRecor
         workbook.close()
 
 
+_ENCODING_SAMPLE = 65536
+
+
 def _text_stream(handle: IO[bytes]) -> io.TextIOWrapper:
     """UTF-8 (with or without BOM) when the start decodes as such, else Windows-1252."""
-    start = handle.read(65536)
+    start = handle.read(_ENCODING_SAMPLE)
     handle.seek(0)
     try:
         start.decode("utf-8-sig")
         encoding = "utf-8-sig"
     except UnicodeDecodeError as error:
-        encoding = "utf-8-sig" if error.start > len(start) - 4 else "cp1252"
+        # A multi-byte character cut off at the end of a full sample is still UTF-8.
+        cut_at_end = len(start) == _ENCODING_SAMPLE and error.start > len(start) - 4
+        encoding = "utf-8-sig" if cut_at_end else "cp1252"
     if b"\x00" in start:
         raise FileRefused("This file is not a text .csv file.")
     return io.TextIOWrapper(handle, encoding=encoding, newline="")
@@ -176,10 +181,10 @@ def read_csv(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[R
     """Records from a .csv file (comma, semicolon or tab separated)."""
     with open(path, "rb") as handle:
         text = _text_stream(handle)
-        first_line = text.readline()
-        text.seek(0)
-        delimiter = max(",;\t", key=first_line.count)
         try:
+            first_line = text.readline()
+            text.seek(0)
+            delimiter = max(",;\t", key=first_line.count)
             yield from _records(iter(csv.reader(text, delimiter=delimiter)), required)
         except (UnicodeDecodeError, csv.Error) as error:
             raise FileRefused(f"This .csv file could not be read: {error}") from None

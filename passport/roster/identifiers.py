@@ -13,7 +13,6 @@ from functools import lru_cache
 
 _SPACE_OR_DASH = re.compile(r"[\s\-]+")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "do", "phd"}
-_NON_LETTERS = re.compile(r"[^a-z]")
 
 
 def normalise_license_number(raw: str) -> str:
@@ -40,10 +39,25 @@ def npi_is_valid(npi: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Fold a name for comparison: ``"O'Brien-Smith Jr."`` and ``"obrien smith"`` agree."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    words = [word for word in re.split(r"[\s,.]+", ascii_only) if word]
-    while len(words) > 1 and _NON_LETTERS.sub("", words[-1]) in _NAME_SUFFIXES:
+    """Fold a name for comparison: ``"O'Brien-Smith Jr."`` and ``"obrien smith"`` agree.
+
+    Case is folded (``ß`` is ``ss``; Turkish dotless ``ı`` is ``i``, as ``YILDIZ`` shows it),
+    accents are dropped, and only letters are kept, of
+    any script: a Greek or Cyrillic name folds to its own letters, never to an empty key
+    that would agree with every other such name.
+    """
+    # NFKD before and after folding: compatibility forms (``ᴬ``) can fold and vice versa.
+    compatible = unicodedata.normalize("NFKD", name or "")
+    decomposed = unicodedata.normalize("NFKD", compatible.casefold().translate(_DOTLESS_I))
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = [word for word in re.split(r"[\s,.]+", folded) if word]
+    while len(words) > 1 and _letters(words[-1]) in _NAME_SUFFIXES:
         words.pop()
-    return _NON_LETTERS.sub("", "".join(words))
+    return _letters("".join(words))
+
+
+_DOTLESS_I = str.maketrans({"ı": "i"})
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha())
