@@ -56,14 +56,23 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
 def _execute_many(
     connection, table_name: str, columns: list[str], sql: str, parameters: list
 ) -> None:
-    """executemany, or on PostgreSQL the COPY protocol (several times faster)."""
+    """executemany, or on PostgreSQL the COPY protocol (several times faster).
+
+    COPY runs on the driver's own cursor, so its constraint errors are raised as
+    SQLAlchemy's ``IntegrityError``, as every other write's are: callers (the upload job's
+    retry, the app's 409 handler) need only know one kind."""
     if connection.dialect.name == "postgresql":
+        import psycopg
+
         quote = connection.dialect.identifier_preparer.quote
         copy_sql = f"COPY {quote(table_name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
         cursor = connection.connection.driver_connection.cursor()
-        with cursor, cursor.copy(copy_sql) as copy:
-            for values in parameters:
-                copy.write_row(values)
+        try:
+            with cursor, cursor.copy(copy_sql) as copy:
+                for values in parameters:
+                    copy.write_row(values)
+        except psycopg.errors.IntegrityError as error:
+            raise sa.exc.IntegrityError(copy_sql, None, error) from error
         return
     connection.exec_driver_sql(sql, parameters)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from passport.errors import DomainError
 from passport.extensions import db
 from passport.progress import clear_progress, set_progress
@@ -19,8 +21,18 @@ from passport.reporting.services import (
 log = logging.getLogger("passport.reporting")
 
 
+# Two uploads that report the same learners at the same moment both find them new; the
+# database's unique key lets the first insert through and stops the second, which is rolled
+# back whole and run again: the second time it sees the first's rows (unchanged or updated).
+CONFLICT_ATTEMPTS = 3
+
+
 def run_upload(upload_id: int) -> str:
-    """Apply a queued upload fully or not at all; returns its final status."""
+    """Apply a queued upload fully or not at all; returns its final status.
+
+    Safe to run again after a crash: everything happens in one transaction, which the
+    database rolls back if the worker dies, and a finished upload is never applied twice.
+    """
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.status == "done":
         return upload.status if upload else "missing"
@@ -28,11 +40,21 @@ def run_upload(upload_id: int) -> str:
     total = count_rows(upload.method, Path(upload.stored_path))
     set_progress(job, 0, total)
     try:
-        process_upload(
-            db.session, upload, progress=lambda done: set_progress(job, done, max(total, done))
-        )
-        db.session.commit()
-        return "done"
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                process_upload(
+                    db.session,
+                    upload,
+                    progress=lambda done: set_progress(job, done, max(total, done)),
+                )
+                db.session.commit()
+                return "done"
+            except IntegrityError:
+                db.session.rollback()
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                log.info("Upload %s met a concurrent upload; attempt %s", upload_id, attempt + 1)
+                upload = db.session.get(Upload, upload_id)
     except Exception as error:
         db.session.rollback()
         if not isinstance(error, DomainError):
