@@ -39,7 +39,11 @@ _DAYS_IN_MONTH = {
 _DOB_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?:\s*[/\-.]\s*\d{2,4})?\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _US_DATE = re.compile(r"^\s*(\d{1,2})[/\-](\d{1,2})[/\-](\d{4})\s*$")
-_NOT_A_NAME = re.compile(r"[\x00-\x1f\x7f<>{}\[\]|\\@=;0-9]")
+# A name is letters (any script, with their combining accents), spaces, hyphens,
+# apostrophes and periods: an allowlist, so emoji, symbols, markup and invisible characters
+# (zero-width spaces, right-to-left overrides) are all refused.
+_ASCII_NAME = re.compile(r"[A-Za-z .'\-]+")
+_NAME_PUNCTUATION = frozenset(" .'-\u2019")
 _A_LETTER = re.compile(r"[^\W\d_]")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0"}
@@ -200,6 +204,12 @@ def parse_credits(value: Any) -> Decimal | None:
     return credits if credits.is_finite() else None
 
 
+def _is_name(name: str) -> bool:
+    if name.isascii():  # the common case, one regex
+        return _ASCII_NAME.fullmatch(name) is not None
+    return all(ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] in "LM" for ch in name)
+
+
 def _check_name(value: Any, field: Field, errors: list[RowError]) -> str:
     name = " ".join(_text(value).split())
     if not name:
@@ -208,7 +218,7 @@ def _check_name(value: Any, field: Field, errors: list[RowError]) -> str:
         errors.append(RowError(field, f"Longer than {MAX_NAME_LENGTH} characters."))
     elif not name.isascii() and any(unicodedata.category(ch).startswith("C") for ch in name):
         errors.append(RowError(field, "Contains control characters."))
-    elif _NOT_A_NAME.search(name) or not _A_LETTER.search(name):
+    elif not _is_name(name) or not _A_LETTER.search(name):
         errors.append(
             RowError(field, "Not a name: use letters, spaces, hyphens, apostrophes or periods.")
         )
