@@ -104,8 +104,9 @@ def enable(
 
 
 def disable(session: Session, user: User, ip: str | None = None) -> None:
-    if is_required_for(user):
-        raise ValidationError("Two-factor sign-in is required for your role.")
+    """Forget the authenticator app and the recovery codes. For roles that require two
+    factors this is how staff move to a new phone: the enrolment guard sends them straight
+    to the setup page, and they can reach nothing else until they have enrolled again."""
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record_event(

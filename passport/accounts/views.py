@@ -140,7 +140,7 @@ def two_factor_sign_in() -> str | Response:
                 left = two_factor.recovery_codes_left(db.session, user)
                 flash(
                     f"You signed in with a recovery code; {left} left. If your phone is lost, "
-                    "set up two-factor sign-in again from your account page.",
+                    "move two-factor sign-in to a new phone from your account page.",
                     "warning",
                 )
             return _complete_sign_in(user, session.get(PENDING_KEY, {}).get("next"))
@@ -337,16 +337,15 @@ def new_recovery_codes() -> Response:
 @bp.route("/account/two-factor/disable", methods=["POST"])
 @requires(Permission.ACCOUNT_MANAGE)
 def disable_two_factor() -> Response:
+    """Turn two-factor off, or, for roles that require it, move it to a new phone."""
     form = PasswordConfirmForm()
     if current_user.has_two_factor and _password_confirmed(form):
-        try:
-            two_factor.disable(db.session, current_user, ip=client_ip())
-        except ValidationError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("Two-factor sign-in is off.", "success")
+        two_factor.disable(db.session, current_user, ip=client_ip())
+        db.session.commit()
+        if two_factor.is_required_for(current_user):
+            flash("Scan the new code with your new phone to finish the move.", "info")
+            return redirect(url_for("accounts.two_factor_setup"))
+        flash("Two-factor sign-in is off.", "success")
     return redirect(url_for("accounts.account"))
 
 

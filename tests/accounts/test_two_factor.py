@@ -135,13 +135,19 @@ def test_physicians_may_turn_it_off_with_their_password(app, physician, db_sessi
     assert db_session.scalar(sa.select(sa.func.count(RecoveryCode.id))) == 0
 
 
-def test_board_staff_cannot_turn_it_off(board_client, board_user, db_session):
-    response = board_client.post(
-        "/account/two-factor/disable", data={"password": TEST_PASSWORD}, follow_redirects=True
-    )
-    assert b"required for your role" in response.data
+def test_board_staff_can_move_to_a_new_phone_but_never_go_without(
+    board_client, board_user, db_session
+):
+    response = board_client.post("/account/two-factor/disable", data={"password": TEST_PASSWORD})
+    assert response.headers["Location"].endswith("/account/two-factor")
     db_session.refresh(board_user)
-    assert board_user.has_two_factor
+    assert not board_user.has_two_factor
+    blocked = board_client.get("/board/")
+    assert blocked.status_code == 302 and blocked.headers["Location"].endswith(
+        "/account/two-factor"
+    )
+    _enrol(board_client, board_user)  # the new phone
+    assert board_client.get("/board/").status_code == 200
 
 
 def test_new_recovery_codes_replace_the_old(app, physician, db_session):
