@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.services import record_event
+from passport.audit.services import record_event, record_events
 from passport.bulk import stage_keys
 from passport.reporting.parsers import MAX_ROWS, FileRefused, check_xlsx_archive
 from passport.reporting.services import rematch_unmatched
@@ -266,8 +266,11 @@ def import_roster(
         session.execute(sa.insert(Licensee), inserts)
     if updates:
         session.execute(sa.update(Licensee), updates)
-    if full_roster:
-        result.deactivated = _deactivate_missing(session, board.id, seen)
+    deactivated_ids = _deactivate_missing(session, board.id, seen) if full_roster else []
+    result.deactivated = len(deactivated_ids)
+    _record_roster_changes(
+        session, board.id, user_id, ip_address, inserts, updates, deactivated_ids
+    )
     result.rematched = rematch_unmatched(session, board.id)
     record_event(
         session,
@@ -282,8 +285,41 @@ def import_roster(
     return result
 
 
-def _deactivate_missing(session: Session, board_id: int, seen: set[str]) -> int:
-    """Mark licensees absent from a full roster inactive; return how many changed."""
+def _record_roster_changes(
+    session: Session,
+    board_id: int,
+    user_id: int,
+    ip_address: str | None,
+    inserts: list[dict],
+    updates: list[dict],
+    deactivated_ids: list[int],
+) -> None:
+    """One audit-trail entry per licensee created, updated or marked inactive, written in
+    bulk. New licensees' ids are read back in one query over the board's roster."""
+    created = {row["license_number"] for row in inserts}
+    ids = {
+        number: row[0] for number, row in _existing(session, board_id).items() if number in created
+    }
+    for action, objects in (
+        ("licensee.created", [(ids[n], {"license_number": n}) for n in sorted(created)]),
+        (
+            "licensee.updated",
+            [(row["id"], {"license_number": row["license_number"]}) for row in updates],
+        ),
+        ("licensee.deactivated", [(licensee_id, None) for licensee_id in deactivated_ids]),
+    ):
+        record_events(
+            session,
+            actor_user_id=user_id,
+            action=action,
+            object_type="licensee",
+            objects=objects,
+            ip_address=ip_address,
+        )
+
+
+def _deactivate_missing(session: Session, board_id: int, seen: set[str]) -> list[int]:
+    """Mark licensees absent from a full roster inactive; return the ids that changed."""
     staged = stage_keys(
         session,
         [(number,) for number in sorted(seen)],
@@ -291,7 +327,7 @@ def _deactivate_missing(session: Session, board_id: int, seen: set[str]) -> int:
         "number VARCHAR(20)",
     )
     missing = sa.select(staged.c.number).where(staged.c.number == Licensee.license_number)
-    changed = session.execute(
+    changed = session.scalars(
         sa.update(Licensee)
         .where(
             Licensee.board_id == board_id,
@@ -299,6 +335,7 @@ def _deactivate_missing(session: Session, board_id: int, seen: set[str]) -> int:
             ~sa.exists(missing),
         )
         .values(on_latest_roster=False, status="inactive")
+        .returning(Licensee.id)
         .execution_options(synchronize_session=False)
     )
-    return changed.rowcount or 0
+    return list(changed)

@@ -172,3 +172,30 @@ def test_missing_columns_are_a_clear_error(app, board_user):
         content_type="multipart/form-data",
     ).get_data(as_text=True)
     assert "The header row lacks" in page and "Last Name" in page
+
+
+def test_every_licensee_created_updated_or_deactivated_is_in_the_audit_trail(
+    db_session, board_user, tmp_path
+):
+    from passport.audit.models import AuditEvent
+
+    gone = factories.LicenseeFactory(license_number="A799998")
+    _import(db_session, board_user, _file(tmp_path, HEADER + JANE + OMAR), full=True)
+    changed_jane = JANE.replace("Jane", "Janet")
+    _import(db_session, board_user, _file(tmp_path, HEADER + changed_jane + OMAR))
+    trail = db_session.execute(
+        sa.select(
+            AuditEvent.action, AuditEvent.object_id, AuditEvent.detail, AuditEvent.actor_user_id
+        )
+        .where(AuditEvent.object_type == "licensee")
+        .order_by(AuditEvent.id)
+    ).all()
+    jane = db_session.scalar(sa.select(Licensee).where(Licensee.first_name == "Janet"))
+    omar = db_session.scalar(sa.select(Licensee).where(Licensee.license_number == "A700002"))
+    assert ("licensee.created", jane.id, {"license_number": jane.license_number}) in [
+        t[:3] for t in trail
+    ]
+    assert ("licensee.created", omar.id, {"license_number": "A700002"}) in [t[:3] for t in trail]
+    assert ("licensee.deactivated", gone.id, None) in [t[:3] for t in trail]
+    assert ("licensee.updated", jane.id) in [t[:2] for t in trail]
+    assert {t[3] for t in trail} == {board_user.id}
