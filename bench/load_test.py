@@ -59,7 +59,7 @@ with app.app_context():
     accounts = []
     for number, licensee_id in enumerate(busiest):
         email = f"load{number}@physicians.example"
-        user = User(email=email, first_name="Load", last_name=f"Tester", role="physician",
+        user = User(email=email, first_name="Load", last_name="Tester", role="physician",
                     password_hash=password_hash)
         db.session.add(user)
         db.session.flush()

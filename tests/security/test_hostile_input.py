@@ -3,7 +3,8 @@
 Parser attacks (XXE, billion laughs, zip-bomb .xlsx, truncated and malformed files) are in
 tests/reporting/test_parsers.py, formula injection in exports in tests/audit/test_audit.py,
 and any-bytes / any-text properties in tests/security/test_properties.py. This file adds
-the size limit, markup and Unicode that people (or attackers) put in names.
+the size limit, markup and Unicode that people (or attackers) put in names. (The API's own
+413s are in tests/api/test_completions_api.py.)
 """
 
 from __future__ import annotations
@@ -30,16 +31,6 @@ def test_a_one_gigabyte_upload_is_refused_before_it_is_read(app, provider_user):
     )
     assert response.status_code == 413
     assert b"File too large" in response.data
-
-
-def test_a_one_gigabyte_api_body_is_a_413_problem(client):
-    response = client.post(
-        "/api/v1/completions",
-        data=b"{}",
-        content_type="application/json",
-        environ_overrides={"CONTENT_LENGTH": str(ONE_GIGABYTE)},
-    )
-    assert response.status_code in (401, 413)  # no token: refused before the body is read
 
 
 MARKUP = '<img src=x onerror="alert(1)">'
