@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -13,29 +12,15 @@ from flask_migrate import upgrade
 from passport import MIGRATIONS_DIR, create_app
 from passport.extensions import db
 from passport.jobs import enqueue_upload, huey
-from passport.models import Activity, Board, Licensee, Provider
-from passport.reporting import services
-from passport.reporting.models import ConsentBasis, UploadMethod
+from passport.models import Board, Licensee
+from tests.scenario_world import csv_upload, provider_with_activity
 
 
 def main(csv_path: str) -> None:
     app = create_app()
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
-        provider = Provider(accme_id="Q-1", name="Queue test provider")
-        db.session.add(provider)
-        db.session.flush()
-        db.session.add(
-            Activity(
-                provider_id=provider.id,
-                activity_code="ACT-1",
-                title="Queued",
-                activity_type="live",
-                starts_on=date.today() - timedelta(days=30),
-                ends_on=date.today(),
-                max_credits=Decimal(5),
-            )
-        )
+        provider = provider_with_activity("Q-1", "Queue test provider", "Queued")
         board = db.session.scalar(db.select(Board).where(Board.code == "CA-MBC"))
         db.session.add(
             Licensee(
@@ -49,19 +34,7 @@ def main(csv_path: str) -> None:
                 expires_on=date.today() + timedelta(days=100),
             )
         )
-        with open(csv_path, "rb") as handle:
-            stored = services.store_upload_file(
-                handle, Path(app.config["PASSPORT_UPLOAD_DIR"]), "csv"
-            )
-        upload = services.create_upload(
-            db.session,
-            provider_id=provider.id,
-            user_id=None,
-            method=UploadMethod.CSV,
-            stored=stored,
-            original_filename="queued.csv",
-            consent=ConsentBasis.YEAR,
-        )
+        upload = csv_upload(app, provider, Path(csv_path), "queued.csv")
         db.session.commit()
         huey.flush()
         enqueue_upload(upload.id)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,17 +20,14 @@ from flask_migrate import upgrade
 from passport import MIGRATIONS_DIR, create_app
 from passport.extensions import db
 from passport.models import (
-    Activity,
     Completion,
     CompletionVersion,
-    Provider,
     Upload,
     UploadRow,
 )
-from passport.reporting import services
 from passport.reporting.jobs import run_upload
-from passport.reporting.models import ConsentBasis, UploadMethod
 from tests.reporting.helpers import csv_bytes, row
+from tests.scenario_world import csv_upload, provider_with_activity
 
 OVERLAP = 200  # learners both FIRST and SECOND report
 PER_FILE = 400
@@ -50,20 +45,7 @@ def _letters(number: int) -> str:
 
 def setup(app, folder: Path) -> None:
     upgrade(directory=str(MIGRATIONS_DIR))
-    provider = Provider(accme_id="CONC-1", name="Concurrency test provider")
-    db.session.add(provider)
-    db.session.flush()
-    db.session.add(
-        Activity(
-            provider_id=provider.id,
-            activity_code="ACT-1",
-            title="Raced",
-            activity_type="live",
-            starts_on=date.today() - timedelta(days=30),
-            ends_on=date.today(),
-            max_credits=Decimal(5),
-        )
-    )
+    provider = provider_with_activity("CONC-1", "Concurrency test provider", "Raced")
     first = range(PER_FILE)
     second = range(PER_FILE - OVERLAP, 2 * PER_FILE - OVERLAP)
     big = range(10_000, 10_000 + BIG)
@@ -71,19 +53,7 @@ def setup(app, folder: Path) -> None:
     for name, numbers in (("first", first), ("second", second), ("big", big)):
         path = folder / f"{name}.csv"
         path.write_bytes(_learners(numbers))
-        with open(path, "rb") as handle:
-            stored = services.store_upload_file(
-                handle, Path(app.config["PASSPORT_UPLOAD_DIR"]), "csv"
-            )
-        upload = services.create_upload(
-            db.session,
-            provider_id=provider.id,
-            user_id=None,
-            method=UploadMethod.CSV,
-            stored=stored,
-            original_filename=path.name,
-            consent=ConsentBasis.YEAR,
-        )
+        upload = csv_upload(app, provider, path, path.name)
         ids.append(upload.id)
     db.session.commit()
     print(json.dumps(ids))
