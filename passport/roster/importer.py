@@ -262,15 +262,18 @@ def import_roster(
         else:
             outcome = "unchanged"
         result.rows.append(RosterRowOutcome(number, licensee["license_number"], outcome))
-    if inserts:
-        session.execute(sa.insert(Licensee), inserts)
+    created_ids: dict[str, int] = {}
+    if inserts:  # RETURNING: the new ids, for the audit trail, without reading the roster again
+        created_ids = dict(
+            session.execute(
+                sa.insert(Licensee).returning(Licensee.license_number, Licensee.id), inserts
+            ).all()
+        )
     if updates:
         session.execute(sa.update(Licensee), updates)
     deactivated_ids = _deactivate_missing(session, board.id, seen) if full_roster else []
     result.deactivated = len(deactivated_ids)
-    _record_roster_changes(
-        session, board.id, user_id, ip_address, inserts, updates, deactivated_ids
-    )
+    _record_roster_changes(session, user_id, ip_address, created_ids, updates, deactivated_ids)
     result.rematched = rematch_unmatched(session, board.id)
     record_event(
         session,
@@ -287,21 +290,19 @@ def import_roster(
 
 def _record_roster_changes(
     session: Session,
-    board_id: int,
     user_id: int,
     ip_address: str | None,
-    inserts: list[dict],
+    created_ids: dict[str, int],
     updates: list[dict],
     deactivated_ids: list[int],
 ) -> None:
     """One audit-trail entry per licensee created, updated or marked inactive, written in
-    bulk. New licensees' ids are read back in one query over the board's roster."""
-    created = {row["license_number"] for row in inserts}
-    ids = {
-        number: row[0] for number, row in _existing(session, board_id).items() if number in created
-    }
+    bulk."""
     for action, objects in (
-        ("licensee.created", [(ids[n], {"license_number": n}) for n in sorted(created)]),
+        (
+            "licensee.created",
+            [(created_ids[n], {"license_number": n}) for n in sorted(created_ids)],
+        ),
         (
             "licensee.updated",
             [(row["id"], {"license_number": row["license_number"]}) for row in updates],
