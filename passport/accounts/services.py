@@ -77,6 +77,18 @@ def _new_user(
     return user
 
 
+def record_own_action(session: Session, user: User, action: str, ip: str | None = None) -> None:
+    """Write to the audit trail something a user did to their own account."""
+    record_event(
+        session,
+        actor_user_id=user.id,
+        action=action,
+        object_type="user",
+        object_id=user.id,
+        ip_address=ip,
+    )
+
+
 def register_physician(
     session: Session,
     *,
@@ -95,14 +107,7 @@ def register_physician(
         password=password,
         role=Role.PHYSICIAN,
     )
-    record_event(
-        session,
-        actor_user_id=user.id,
-        action="user.signed_up",
-        object_type="user",
-        object_id=user.id,
-        ip_address=ip_address,
-    )
+    record_own_action(session, user, "user.signed_up", ip_address)
     return user
 
 
@@ -235,14 +240,7 @@ def _set_password(session: Session, user: User, new_password: str, action: str, 
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.session_version += 1
-    record_event(
-        session,
-        actor_user_id=user.id,
-        action=action,
-        object_type="user",
-        object_id=user.id,
-        ip_address=ip,
-    )
+    record_own_action(session, user, action, ip)
     session.flush()
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from passport.accounts.models import RecoveryCode, User
 from passport.accounts.permissions import Role
-from passport.audit.services import record_event
+from passport.accounts.services import record_own_action
 from passport.db import utcnow
 from passport.errors import ValidationError
 
@@ -91,14 +91,7 @@ def enable(
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
     codes = replace_recovery_codes(session, user)
-    record_event(
-        session,
-        actor_user_id=user.id,
-        action="user.two_factor_enabled",
-        object_type="user",
-        object_id=user.id,
-        ip_address=ip,
-    )
+    record_own_action(session, user, "user.two_factor_enabled", ip)
     session.flush()
     return codes
 
@@ -109,14 +102,7 @@ def disable(session: Session, user: User, ip: str | None = None) -> None:
     to the setup page, and they can reach nothing else until they have enrolled again."""
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    record_event(
-        session,
-        actor_user_id=user.id,
-        action="user.two_factor_disabled",
-        object_type="user",
-        object_id=user.id,
-        ip_address=ip,
-    )
+    record_own_action(session, user, "user.two_factor_disabled", ip)
     session.flush()
 
 
@@ -171,12 +157,6 @@ def verify(session: Session, user: User, code: str, secret_key: str, now: float 
         .values(used_at=utcnow())
     )
     if used.rowcount == 1:
-        record_event(
-            session,
-            actor_user_id=user.id,
-            action="user.recovery_code_used",
-            object_type="user",
-            object_id=user.id,
-        )
+        record_own_action(session, user, "user.recovery_code_used")
         return "recovery"
     return None
