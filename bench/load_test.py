@@ -47,6 +47,7 @@ from passport.accounts.passwords import hash_password
 from passport.demo import DEMO_PROVIDER_ID
 from passport.extensions import db
 from passport.models import Activity, Completion, Licensee, LicenseLink, Provider, User
+from passport.reporting.records import COLUMN_TITLES, Field
 
 users, rows, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 app = create_app()
@@ -77,9 +78,7 @@ with app.app_context():
     db.session.commit()
 with open(path, "w", newline="") as handle:
     out = csv.writer(handle)
-    out.writerow(["Record Action", "Activity ID", "Completion Date", "First Name", "Last Name",
-                  "Date of Birth", "Licensing State", "Licensing ID or NPI",
-                  "Number of CME Credits", "Credit Type"])
+    out.writerow([COLUMN_TITLES[f] for f in list(Field)[:10]])  # the template's header
     n = 0
     while n < rows:
         activity = activities[n % len(activities)]
