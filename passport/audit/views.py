@@ -93,10 +93,12 @@ def _log(action: str, licensee_id: int | None = None, detail: str | None = None)
 @requires(Permission.AUDIT_READ)
 def audit() -> str:
     filters = _filters()
+    page = worklist.worklist(db.session, current_user.board_id, filters)
+    db.session.commit()  # the standings it brought up to date
     return render_template(
         "board/audit.html",
         filters=filters,
-        worklist=worklist.worklist(db.session, current_user.board_id, filters),
+        worklist=page,
         statuses=OVERALL_LABELS,
         sorts=worklist.SORTS,
         specialties=worklist.specialties(db.session, current_user.board_id),

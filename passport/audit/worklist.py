@@ -1,15 +1,15 @@
 """The auditor's worklist: licensees renewing in a window, each evaluated against the
 board's requirement set, filtered, searched, sorted and counted.
 
-The licensees are read as plain rows and their credit as one row of sums each
-(``audit.evaluation.measure_totals``); filtering by status needs the evaluation, so the
-window is evaluated whole and then paged in memory.
+Each licensee's evaluation is kept in ``audit_standings`` (``audit.standings`` brings it
+up to date first), so filtering by status, sorting by hours, counting and paging are all
+plain SQL over the window.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -17,9 +17,10 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.evaluation import measure_totals
+from passport.audit.models import AuditStanding
+from passport.audit.standings import refresh_standings, short_rule_labels
 from passport.reporting.validation import parse_date
-from passport.requirements.engine import OVERALL_LABELS, LicenseeFacts, evaluate_totals
+from passport.requirements.engine import OVERALL_LABELS
 from passport.requirements.rules import requirement_set_for
 from passport.roster.identifiers import normalise_license_number
 from passport.roster.models import Board, Licensee
@@ -92,14 +93,9 @@ LICENSEE_COLUMNS = (
     Licensee.first_name,
     Licensee.last_name,
     Licensee.status,
-    # the engine's LicenseeFacts, in its field order (read with one slice)
-    Licensee.first_issued_on,
     Licensee.expires_on,
     Licensee.specialty,
-    Licensee.attests_geriatric_patients,
-    Licensee.cme_waiver_on_file,
 )
-FACTS = slice(5, 10)
 
 
 class AuditRow(NamedTuple):  # one per licensee of a window: cheap to make
@@ -147,91 +143,103 @@ def _selection(board_id: int, filters: AuditFilters) -> sa.Select:
     return query
 
 
-def _open_discrepancies(session: Session, board_id: int, filters: AuditFilters) -> Counter:
-    """Open discrepancies per licensee of the window, in one grouped query."""
+def _open_discrepancies(session: Session, licensees: sa.Subquery) -> Counter:
+    """Open discrepancies per licensee of ``licensees``, in one grouped query."""
     return Counter(
         dict(
             session.execute(
                 sa.select(Discrepancy.licensee_id, sa.func.count())
-                .join(Licensee, Licensee.id == Discrepancy.licensee_id)
-                .where(
-                    Discrepancy.status.in_(OPEN_STATUSES),
-                    Licensee.board_id == board_id,
-                    Licensee.expires_on.between(filters.starts_on, filters.ends_on),
-                )
+                .join(licensees, licensees.c.id == Discrepancy.licensee_id)
+                .where(Discrepancy.status.in_(OPEN_STATUSES))
                 .group_by(Discrepancy.licensee_id)
             ).all()
         )
     )
 
 
-def _histogram(rows: list[AuditRow]) -> list[tuple[str, int]]:
+def _window(session: Session, board_id: int, filters: AuditFilters) -> sa.Subquery:
+    """The filtered window (before the status filter) with each licensee's standing,
+    brought up to date first."""
+    refresh_standings(session, board_id)
+    return (
+        _selection(board_id, filters)
+        .add_columns(
+            sa.func.coalesce(AuditStanding.status, "unknown").label("standing"),
+            sa.func.coalesce(AuditStanding.hours_required_hundredths, 0).label("required"),
+            sa.func.coalesce(AuditStanding.hours_earned_hundredths, 0).label("earned"),
+            AuditStanding.short_rule_ids,
+        )
+        .outerjoin(AuditStanding, AuditStanding.licensee_id == Licensee.id)
+        .subquery("window")
+    )
+
+
+def _histogram(session: Session, window: sa.Subquery) -> list[tuple[str, int]]:
     """Licensees by hours earned, in bands of ten (the last band open-ended)."""
-    bands = Counter(min(int(row.hours_earned // 10), 6) for row in rows)
+    band = sa.case((window.c.earned >= 6000, 6), else_=window.c.earned // 1000)
+    bands = dict(session.execute(sa.select(band, sa.func.count()).group_by(band)).all())
     labels = [f"{10 * band}-{10 * band + 9.75:g}" for band in range(6)] + ["60+"]
     return [(labels[band], bands.get(band, 0)) for band in range(7)]
 
 
-def evaluate_window(session: Session, board_id: int, filters: AuditFilters) -> list[AuditRow]:
-    """Every licensee of the window (before status filter and paging), evaluated."""
-    selection = _selection(board_id, filters)
-    licensees = session.execute(selection).all()
-    discrepancies = _open_discrepancies(session, board_id, filters)
-    rs = requirement_set_for(session.scalar(sa.select(Board.code).where(Board.id == board_id)))
-    if rs is None:
-        return [
-            AuditRow(lic, "unknown", "No requirement set", Decimal(0), Decimal(0), (), 0)
-            for lic in licensees
-        ]
-    totals = measure_totals(session, rs, selection.subquery()) if licensees else {}
-    rows = []
-    for licensee in licensees:
-        evaluation = evaluate_totals(
-            rs, LicenseeFacts._make(licensee[FACTS]), totals.get(licensee.id, {})
-        )
-        rows.append(
-            AuditRow(
-                licensee=licensee,
-                status=evaluation.status,
-                status_label=evaluation.label,
-                hours_required=evaluation.hours_required,
-                hours_earned=evaluation.hours_earned,
-                short_rules=tuple([r.label for r in evaluation.rules if r.status == "short"]),
-                open_discrepancies=discrepancies.get(licensee.id, 0),
-            )
-        )
-    return rows
-
-
-def _sort_key(sort: str):
+def _order_by(window: sa.Subquery, sort: str) -> list:
+    columns = window.c
+    status_order = sa.case(STATUS_ORDER, value=columns.standing, else_=9)
     return {
-        "expires": lambda row: (row.licensee.expires_on, row.licensee.last_name),
-        "name": lambda row: (row.licensee.last_name.lower(), row.licensee.first_name.lower()),
-        "license": lambda row: row.licensee.license_number,
-        "earned": lambda row: (row.hours_earned, row.licensee.last_name),
-        "status": lambda row: (STATUS_ORDER.get(row.status, 9), row.licensee.expires_on),
-    }[sort]
+        "expires": [columns.expires_on, columns.last_name],
+        "name": [sa.func.lower(columns.last_name), sa.func.lower(columns.first_name)],
+        "license": [columns.license_number],
+        "earned": [columns.earned, columns.last_name],
+        "status": [status_order, columns.expires_on],
+    }[sort] + [columns.id]
+
+
+def _rows(session: Session, board_id: int, query: sa.Select, discrepancies: Counter) -> list:
+    code = session.scalar(sa.select(Board.code).where(Board.id == board_id))
+    rs = requirement_set_for(code) if code else None
+    hundredth = Decimal("0.01")
+    return [
+        AuditRow(
+            licensee=row,
+            status=row.standing,
+            status_label=OVERALL_LABELS.get(row.standing, "No requirement set"),
+            hours_required=Decimal(row.required) * hundredth,
+            hours_earned=Decimal(row.earned) * hundredth,
+            short_rules=short_rule_labels(rs, row.short_rule_ids),
+            open_discrepancies=discrepancies.get(row.id, 0),
+        )
+        for row in session.execute(query)
+    ]
 
 
 def worklist(session: Session, board_id: int, filters: AuditFilters) -> Worklist:
-    rows = evaluate_window(session, board_id, filters)
-    counts = Counter(row.status for row in rows)
-    histogram = _histogram(rows)
-    if filters.status:
-        rows = [row for row in rows if row.status == filters.status]
-    rows.sort(key=_sort_key(filters.sort))
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    """One page of the worklist, with the counts and histogram of the whole window: all in
+    SQL over the kept standings, so a page costs the same for 50 licensees or 50,000."""
+    window = _window(session, board_id, filters)
+    counts = dict(
+        session.execute(
+            sa.select(window.c.standing, sa.func.count()).group_by(window.c.standing)
+        ).all()
+    )
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
-    start = (page - 1) * PAGE_SIZE
-    return Worklist(rows[start : start + PAGE_SIZE], page, len(rows), dict(counts), histogram)
+    query = sa.select(window).order_by(*_order_by(window, filters.sort))
+    if filters.status:
+        query = query.where(window.c.standing == filters.status)
+    page_query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    on_page = page_query.with_only_columns(window.c.id).subquery()
+    rows = _rows(session, board_id, page_query, _open_discrepancies(session, on_page))
+    return Worklist(rows, page, total, counts, _histogram(session, window))
 
 
 def all_rows(session: Session, board_id: int, filters: AuditFilters) -> list[AuditRow]:
     """Every row of the filtered window, sorted (for export)."""
-    rows = evaluate_window(session, board_id, replace(filters, page=1))
+    window = _window(session, board_id, filters)
+    query = sa.select(window).order_by(*_order_by(window, filters.sort))
     if filters.status:
-        rows = [row for row in rows if row.status == filters.status]
-    return sorted(rows, key=_sort_key(filters.sort))
+        query = query.where(window.c.standing == filters.status)
+    return _rows(session, board_id, query, _open_discrepancies(session, window))
 
 
 def specialties(session: Session, board_id: int) -> list[str]:

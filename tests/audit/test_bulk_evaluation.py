@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from passport.audit.evaluation import evaluate_licensees, facts_of, measure_totals
-from passport.audit.worklist import AuditFilters, evaluate_window
+from passport.audit.worklist import AuditFilters, all_rows
 from passport.db import utcnow
 from passport.models import Board, Licensee, Topic
 from passport.requirements.engine import evaluate_totals, measures_of
@@ -109,7 +109,7 @@ def test_sums_in_sql_give_the_same_evaluation_as_single_completions(db_session, 
 def test_the_worklist_agrees_with_the_drill_down(db_session):
     board = factories.board("CA-MBC")
     licensees = _scatter(db_session, board, seed=11)
-    rows = evaluate_window(db_session, board.id, AuditFilters(date(2026, 1, 1), date(2028, 12, 31)))
+    rows = all_rows(db_session, board.id, AuditFilters(date(2026, 1, 1), date(2028, 12, 31)))
     by_id = {row.licensee.id: row for row in rows}
     for item in evaluate_licensees(db_session, licensees, individual=True):
         row = by_id[item.licensee.id]
