@@ -71,9 +71,29 @@ def process_upload_job(upload_id: int) -> str:
     from passport.reporting.jobs import run_upload
 
     with _current_app().app_context():
-        return run_upload(upload_id)
+        status = run_upload(upload_id)
+    if status == "done":
+        enqueue_standings_refresh()
+    return status
 
 
 def enqueue_upload(upload_id: int) -> None:
     ensure_consumer()
     process_upload_job(upload_id)
+
+
+@huey.task(retries=0)
+def refresh_standings_job() -> int:
+    from passport.audit.standings import refresh_noted_boards
+    from passport.extensions import db
+
+    with _current_app().app_context():
+        return refresh_noted_boards(db.session)
+
+
+def enqueue_standings_refresh() -> None:
+    """Bring the audit standings up to date in the background after credit or the roster
+    changed, so the next auditor to open the worklist does not wait for it (the worklist
+    would refresh them itself, as it always does first)."""
+    ensure_consumer()
+    refresh_standings_job()

@@ -32,6 +32,7 @@ from passport.api.openapi import build_document, describe_type, operation
 from passport.api.problems import problem, problem_body, problem_response
 from passport.errors import Conflict, DomainError, Forbidden, NotFound
 from passport.extensions import csrf, db, limiter
+from passport.jobs import enqueue_standings_refresh
 from passport.reporting import queries as reporting_queries
 from passport.reporting.services import store_upload_file
 
@@ -332,6 +333,7 @@ def submit_completions() -> Response:
         if earlier is None:
             return problem(409, "Conflict", "A concurrent request clashed; retry it.")
         return _answer(earlier, replayed=True)
+    enqueue_standings_refresh()
     return _answer(answer)
 
 

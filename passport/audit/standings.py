@@ -124,7 +124,10 @@ def refresh_standings(session: Session, board_id: int) -> int:
         session.flush()
     elif noted:
         staged = stage_keys(
-            session, [(i,) for i in sorted(noted)], "passport_stale_licensees", "id INTEGER"
+            session,
+            [(i,) for i in sorted(noted)],
+            "passport_stale_licensees",
+            "id INTEGER PRIMARY KEY",
         )
         selection = selection.join(staged, staged.c.id == Licensee.id)
     else:
@@ -137,6 +140,17 @@ def refresh_standings(session: Session, board_id: int) -> int:
     )
     insert_rows(session, AuditStanding.__table__, standings)
     return len(standings)
+
+
+def refresh_noted_boards(session: Session) -> int:
+    """Refresh every board with notes waiting, each in its own transaction (the
+    background job after uploads and roster imports); return how many were evaluated."""
+    boards = session.scalars(sa.select(StaleStanding.board_id).distinct()).all()
+    evaluated = 0
+    for board_id in boards:
+        evaluated += refresh_standings(session, board_id)
+        session.commit()
+    return evaluated
 
 
 def short_rule_labels(rs: RequirementSet | None, rule_ids: str | None) -> tuple[str, ...]:

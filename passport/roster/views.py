@@ -14,6 +14,7 @@ from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.errors import DomainError
 from passport.extensions import db
+from passport.jobs import enqueue_standings_refresh
 from passport.reporting.parsers import method_for_filename
 from passport.reporting.services import store_upload_file
 from passport.roster.importer import import_roster
@@ -60,4 +61,5 @@ def import_file() -> str:
             form.file.errors = [str(error)]
         else:
             db.session.commit()
+            enqueue_standings_refresh()
     return render_template("board/roster.html", form=form, result=result)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from openpyxl import Workbook
 
+from passport.audit.models import AuditStanding, StaleStanding
 from passport.models import Licensee
 from passport.roster.importer import import_roster
 from tests import factories
@@ -152,10 +153,11 @@ def test_xlsx_roster_and_the_page(app, db_session, board_user, tmp_path):
         content_type="multipart/form-data",
     ).get_data(as_text=True)
     assert "Import finished" in page
-    assert (
-        db_session.scalar(sa.select(Licensee.last_name).where(Licensee.license_number == "A700003"))
-        == "Lee"
-    )
+    added = db_session.scalar(sa.select(Licensee).where(Licensee.license_number == "A700003"))
+    assert added.last_name == "Lee"
+    # Its audit standing was evaluated after the import, in the background job.
+    assert db_session.get(AuditStanding, added.id).status == "no credit"
+    assert not db_session.scalar(sa.select(sa.func.count()).select_from(StaleStanding))
     refused = client.post(
         "/board/roster/",
         data={"file": (io.BytesIO(b"not a workbook"), "roster.xlsx")},

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from passport.audit.models import AuditStanding, StaleStanding
 from passport.models import Activity, Completion, Upload
 from passport.reporting import services
 from tests import factories
@@ -35,6 +36,14 @@ def test_xlsx_upload_end_to_end(staff_client, world, db_session):
     assert detail.status_code == 200
     upload = db_session.scalar(sa.select(Upload).order_by(Upload.id.desc()))
     assert (upload.status, upload.created_count, upload.rejected_count) == ("done", 2, 1)
+    # The audit standings of the matched learner were brought up to date after the job.
+    matched = db_session.scalar(
+        sa.select(Completion.licensee_id).where(
+            Completion.last_upload_id == upload.id, Completion.licensee_id.is_not(None)
+        )
+    )
+    assert db_session.get(AuditStanding, matched).status != "no credit"
+    assert not db_session.scalar(sa.select(sa.func.count()).select_from(StaleStanding))
     assert b"More than the activity" in detail.data and b"Required." in detail.data
     rejected_only = staff_client.get(f"/provider/uploads/{upload.id}?outcome=rejected")
     assert rejected_only.data.count(b"outcome-rejected") == 1
