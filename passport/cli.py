@@ -1,10 +1,11 @@
-"""Flask commands: ``create-user``, ``seed-demo``."""
+"""Flask commands: ``create-user``, ``seed-demo``, ``demo-code``, ``refresh-standings``."""
 
 from __future__ import annotations
 
 import time
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 
 from passport.accounts.permissions import Role
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_code_command)
+    app.cli.add_command(refresh_standings_command)
 
 
 @click.command("create-user")
@@ -85,3 +87,19 @@ def demo_code_command() -> None:
     from passport.demo import DEMO_TOTP_SECRET
 
     click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+
+
+@click.command("refresh-standings")
+def refresh_standings_command() -> None:
+    """Evaluate the audit standings that wait for it: after a release that changed a
+    requirement set, every licensee of that board (run it at deploy, so no auditor's page
+    waits for it)."""
+    from passport.audit.standings import refresh_standings
+    from passport.roster.models import Board
+
+    for board in db.session.scalars(sa.select(Board).order_by(Board.code)).all():
+        started = time.perf_counter()
+        evaluated = refresh_standings(db.session, board.id)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        click.echo(f"{board.code}: {evaluated:,} standings evaluated in {seconds:.1f} s")

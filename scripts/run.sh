@@ -9,6 +9,7 @@ source scripts/_setup.sh
 setup_python_env ""
 .venv/bin/flask --app passport db upgrade
 .venv/bin/flask --app passport seed-demo
+.venv/bin/flask --app passport refresh-standings
 PORT="${PORT:-5000}"
 echo
 echo "Passport is running at http://127.0.0.1:${PORT}/  (Ctrl+C stops it)"

@@ -188,3 +188,13 @@ def test_a_board_without_a_requirement_set_lists_its_licensees_as_unknown(db_ses
     db_session.commit()
     rows = all_rows(db_session, board.id, EVERYONE)
     assert [(row.status, row.status_label) for row in rows] == [("unknown", "No requirement set")]
+
+
+def test_the_deploy_command_evaluates_what_waits(app, db_session):
+    board, licensees = _mca(db_session)
+    licensees[0].expires_on += timedelta(days=730)
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["refresh-standings"])
+    assert result.exit_code == 0, result.output
+    assert "CA-MBC: 1 standings evaluated" in result.output
+    assert refresh_standings(db_session, board.id) == 0

@@ -10,8 +10,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -134,3 +137,168 @@ def test_a_worker_killed_mid_upload_leaves_nothing_and_the_upload_can_be_retried
     assert report["uploads"][str(big)]["created"] == scenario.BIG
     assert _finish(_actor(fresh_database, "run", str(big))) == "done"  # a third run: no-op
     assert _report(fresh_database)["completions"] == scenario.BIG
+
+
+# The kept audit standings under concurrency ------------------------------------------------
+# Triggers note every change; a refresh takes the notes before it evaluates. These tests
+# commit a change at the two awkward moments of a refresh, and run two refreshes at once.
+
+
+def _standing_world(env) -> tuple:
+    """A migrated database with one licensee and one matched completion of 10 hours."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from passport.models import Activity, Board, Completion, Licensee, Provider
+
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "passport", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    engine = sa.create_engine(env["PASSPORT_DATABASE_URL"])
+    today = date.today()
+    with Session(engine) as session:
+        board = session.scalar(sa.select(Board).where(Board.code == "CA-MBC"))
+        licensee = Licensee(
+            board_id=board.id,
+            license_number="A424242",
+            first_name="Rae",
+            last_name="Race",
+            dob_month=1,
+            dob_day=2,
+            first_issued_on=date(2010, 1, 1),
+            expires_on=today + timedelta(days=100),
+            specialty="Surgery",
+        )
+        activity = Activity(
+            provider=Provider(accme_id="RACE", name="Race provider"),
+            activity_code="R-1",
+            title="Raced",
+            activity_type="live",
+            starts_on=today - timedelta(days=300),
+            ends_on=today,
+            max_credits=Decimal(60),
+        )
+        session.add_all([licensee, activity])
+        session.flush()
+        completion = Completion(
+            activity_id=activity.id,
+            learner_key="CA:A424242",
+            first_name="Rae",
+            last_name="Race",
+            dob_month=1,
+            dob_day=2,
+            license_state="CA",
+            license_number="A424242",
+            board_id=board.id,
+            completed_on=today - timedelta(days=10),
+            credits=Decimal(10),
+            credit_type_code="AMA_PRA_1",
+            consent_basis="year",
+            licensee_id=licensee.id,
+            match_status="matched",
+        )
+        session.add(completion)
+        session.commit()
+        return engine, board.id, licensee.id, completion.id
+
+
+def _set_credits(engine, completion_id: int, hours: int) -> None:
+    import sqlalchemy as sa
+
+    from passport.models import Completion
+
+    table = Completion.__table__
+    with engine.begin() as connection:  # another connection, committed at once
+        connection.execute(
+            sa.update(table)
+            .where(table.c.id == completion_id)
+            .values(credits_hundredths=hours * 100)
+        )
+
+
+def _earned(engine, licensee_id: int) -> Decimal:
+    from sqlalchemy.orm import Session
+
+    from passport.audit.models import AuditStanding
+
+    with Session(engine) as session:
+        return Decimal(session.get(AuditStanding, licensee_id).hours_earned_hundredths) / 100
+
+
+def test_a_change_committed_during_a_refresh_is_never_lost(fresh_database, monkeypatch):
+    from sqlalchemy.orm import Session
+
+    from passport.audit import standings
+
+    engine, board_id, licensee_id, completion_id = _standing_world(fresh_database)
+    with Session(engine) as session:
+        standings.refresh_standings(session, board_id)
+        session.commit()
+    assert _earned(engine, licensee_id) == 10
+
+    # 1. Committed after the refresh took its notes, before it evaluated: the evaluation
+    #    sees it (and its note stays, for a harmless second look).
+    evaluate = standings.evaluate_standings
+
+    def change_then_evaluate(session, rs, selection):
+        _set_credits(engine, completion_id, 20)
+        return evaluate(session, rs, selection)
+
+    _set_credits(engine, completion_id, 15)
+    monkeypatch.setattr(standings, "evaluate_standings", change_then_evaluate)
+    with Session(engine) as session:
+        standings.refresh_standings(session, board_id)
+        session.commit()
+    monkeypatch.undo()
+    assert _earned(engine, licensee_id) == 20
+
+    # 2. Committed after the evaluation, before the refresh committed: the refresh stores
+    #    the older sum, but the change's note survives it and the next refresh corrects it.
+    write = standings.insert_rows
+
+    def change_then_write(session, table, rows):
+        _set_credits(engine, completion_id, 30)
+        return write(session, table, rows)
+
+    _set_credits(engine, completion_id, 25)
+    monkeypatch.setattr(standings, "insert_rows", change_then_write)
+    with Session(engine) as session:
+        standings.refresh_standings(session, board_id)
+        session.commit()
+    monkeypatch.undo()
+    assert _earned(engine, licensee_id) == 25
+    with Session(engine) as session:
+        assert standings.refresh_standings(session, board_id) == 1
+        session.commit()
+    assert _earned(engine, licensee_id) == 30
+    engine.dispose()
+
+
+def test_two_refreshes_of_a_board_at_once_do_the_work_once(fresh_database):
+    from sqlalchemy.orm import Session
+
+    from passport.audit import standings
+
+    engine, board_id, licensee_id, completion_id = _standing_world(fresh_database)
+    first = Session(engine)
+    assert standings.refresh_standings(first, board_id) == 1  # holds the board's lock
+    outcome = {}
+
+    def refresh_too() -> None:
+        with Session(engine) as session:
+            outcome["evaluated"] = standings.refresh_standings(session, board_id)
+            session.commit()
+
+    second = threading.Thread(target=refresh_too)
+    second.start()
+    second.join(timeout=1)
+    assert second.is_alive()  # waiting for the first refresh's lock
+    first.commit()
+    second.join(timeout=30)
+    assert outcome == {"evaluated": 0}  # the first one left nothing to do
+    first.close()
+    assert _earned(engine, licensee_id) == 10
+    engine.dispose()
