@@ -230,7 +230,7 @@ def worklist(session: Session, board_id: int, filters: AuditFilters) -> Worklist
     page_query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     on_page = page_query.with_only_columns(window.c.id).subquery()
     rows = _rows(session, board_id, page_query, _open_discrepancies(session, on_page))
-    return Worklist(rows, page, total, counts, _histogram(session, window))
+    return Worklist(rows, page, total, counts, _histogram(session, window), PAGE_SIZE)
 
 
 def all_rows(session: Session, board_id: int, filters: AuditFilters) -> list[AuditRow]:

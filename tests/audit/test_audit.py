@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
+from passport.audit import worklist as worklist_module
 from passport.audit.worklist import AuditFilters, worklist
 from passport.models import AccessLogEntry, Topic
 from tests import factories
@@ -107,3 +108,39 @@ def test_physician_sees_the_evaluation_of_each_linked_licence(app, db_session, r
     page = sign_in_as(app.test_client(), link.user).get("/physician/transcript")
     text = page.get_data(as_text=True)
     assert "Your requirements for renewal" in text and "30.00 short" in text
+
+
+def test_pages_sorts_and_histogram_come_from_sql(db_session, board_user, monkeypatch):
+    monkeypatch.setattr(worklist_module, "PAGE_SIZE", 10)
+    activity = factories.ActivityFactory(
+        starts_on=date.today() - timedelta(days=700), max_credits=Decimal(80)
+    )
+    hours = [0, 5, 9.75, 10, 25, 49.75, 50, 59.75, 60, 75] * 2 + [0, 12, 33, 50, 61]
+    for n, earned in enumerate(hours):
+        licensee = factories.LicenseeFactory(
+            last_name=f"{'aAbB'[n % 4]}name{n:02d}", expires_on=date.today() + timedelta(days=n)
+        )
+        if earned:
+            factories.CompletionFactory(
+                activity=activity, licensee=licensee, credits=Decimal(str(earned))
+            )
+    first = _worklist(db_session, board_user)
+    assert (first.total, first.pages, len(first.rows)) == (25, 3, 10)
+    last = _worklist(db_session, board_user, page="99")  # clamped to the last page
+    assert (last.page, len(last.rows)) == (3, 5)
+    every = [
+        row
+        for page in (1, 2, 3)
+        for row in _worklist(db_session, board_user, sort="status", page=str(page)).rows
+    ]
+    assert len({row.licensee.id for row in every}) == 25  # no row twice, none missing
+    order = [worklist_module.STATUS_ORDER[row.status] for row in every]
+    assert order == sorted(order)
+    bands = [min(int(Decimal(str(h)) // 10), 6) for h in hours]
+    assert [count for _, count in first.hours_histogram] == [bands.count(b) for b in range(7)]
+    names = [
+        row.licensee.last_name.lower()
+        for page in (1, 2, 3)
+        for row in _worklist(db_session, board_user, sort="name", page=str(page)).rows
+    ]
+    assert names == sorted(names)
