@@ -256,6 +256,22 @@ def main() -> None:
             for case in cases
         ),
     ]
+    lines += [
+        "",
+        "How to read it. The worklist reads each licensee's standing from `audit_standings`",
+        "(`passport/audit/standings.py`), so the audit of a window or of the whole roster, and",
+        "the first page (counts, histogram and 50 rows, filtered, sorted and paged in SQL), cost",
+        "the same whatever the number of completions. Database triggers note every change a",
+        "standing depends on; before the worklist is read, the licensees noted are evaluated",
+        "again in bulk (one grouped query of measure sums, then the engine). The last two rows",
+        "are the worst case, an auditor opening the page while the standings of an upload's",
+        "learners are still waiting: after an upload, a web-service submission or a roster",
+        "import a background job does that work, so the auditor usually finds none waiting.",
+        '"From scratch" is every licensee of the board at once: what `flask refresh-standings`',
+        "does at a deploy that changed the board's requirement set (the standings record which",
+        "set and engine version they were evaluated with); if it is not run, the first page",
+        "view after the deploy does it.",
+    ]
     write_section("## Board audit (issue 5)", lines)
 
 
