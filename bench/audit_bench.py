@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -178,7 +179,7 @@ def _change_credit(board_id: int, licensees: int) -> None:
     db.session.execute(
         sa.update(table)
         .where(table.c.id.in_(first.where(Completion.licensee_id.in_(chosen))))
-        .values(credits_hundredths=table.c.credits_hundredths + 25)
+        .values(credits_hundredths=table.c.credits_hundredths + Decimal("0.25"))
     )
     db.session.commit()
 

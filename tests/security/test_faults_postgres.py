@@ -215,7 +215,7 @@ def _set_credits(engine, completion_id: int, hours: int) -> None:
         connection.execute(
             sa.update(table)
             .where(table.c.id == completion_id)
-            .values(credits_hundredths=hours * 100)
+            .values(credits_hundredths=Decimal(hours))  # the column's type stores hundredths
         )
 
 
