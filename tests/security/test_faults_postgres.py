@@ -228,51 +228,56 @@ def _earned(engine, licensee_id: int) -> Decimal:
         return Decimal(session.get(AuditStanding, licensee_id).hours_earned_hundredths) / 100
 
 
-def test_a_change_committed_during_a_refresh_is_never_lost(fresh_database, monkeypatch):
+def _refresh(engine, board_id: int) -> int:
     from sqlalchemy.orm import Session
 
     from passport.audit import standings
 
-    engine, board_id, licensee_id, completion_id = _standing_world(fresh_database)
     with Session(engine) as session:
-        standings.refresh_standings(session, board_id)
+        evaluated = standings.refresh_standings(session, board_id)
         session.commit()
+    return evaluated
+
+
+def _refresh_racing(monkeypatch, engine, board_id: int, step: str, change) -> None:
+    """A refresh during which ``change`` commits just before ``standings.<step>`` runs."""
+    from passport.audit import standings
+
+    original = getattr(standings, step)
+
+    def change_first(*args):
+        change()
+        return original(*args)
+
+    monkeypatch.setattr(standings, step, change_first)
+    _refresh(engine, board_id)
+    monkeypatch.undo()
+
+
+def test_a_change_committed_during_a_refresh_is_never_lost(fresh_database, monkeypatch):
+    engine, board_id, licensee_id, completion_id = _standing_world(fresh_database)
+    _refresh(engine, board_id)
     assert _earned(engine, licensee_id) == 10
 
     # 1. Committed after the refresh took its notes, before it evaluated: the evaluation
     #    sees it (and its note stays, for a harmless second look).
-    evaluate = standings.evaluate_standings
-
-    def change_then_evaluate(session, rs, selection):
-        _set_credits(engine, completion_id, 20)
-        return evaluate(session, rs, selection)
-
     _set_credits(engine, completion_id, 15)
-    monkeypatch.setattr(standings, "evaluate_standings", change_then_evaluate)
-    with Session(engine) as session:
-        standings.refresh_standings(session, board_id)
-        session.commit()
-    monkeypatch.undo()
+    to_twenty = lambda: _set_credits(engine, completion_id, 20)  # noqa: E731
+    _refresh_racing(monkeypatch, engine, board_id, "evaluate_standings", to_twenty)
     assert _earned(engine, licensee_id) == 20
 
     # 2. Committed after the evaluation, before the refresh committed: the refresh stores
     #    the older sum, but the change's note survives it and the next refresh corrects it.
-    write = standings.insert_rows
-
-    def change_then_write(session, table, rows):
-        _set_credits(engine, completion_id, 30)
-        return write(session, table, rows)
-
     _set_credits(engine, completion_id, 25)
-    monkeypatch.setattr(standings, "insert_rows", change_then_write)
-    with Session(engine) as session:
-        standings.refresh_standings(session, board_id)
-        session.commit()
-    monkeypatch.undo()
+    _refresh_racing(
+        monkeypatch,
+        engine,
+        board_id,
+        "insert_rows",
+        lambda: _set_credits(engine, completion_id, 30),
+    )
     assert _earned(engine, licensee_id) == 25
-    with Session(engine) as session:
-        assert standings.refresh_standings(session, board_id) == 1
-        session.commit()
+    assert _refresh(engine, board_id) == 1
     assert _earned(engine, licensee_id) == 30
     engine.dispose()
 
@@ -287,12 +292,7 @@ def test_two_refreshes_of_a_board_at_once_do_the_work_once(fresh_database):
     assert standings.refresh_standings(first, board_id) == 1  # holds the board's lock
     outcome = {}
 
-    def refresh_too() -> None:
-        with Session(engine) as session:
-            outcome["evaluated"] = standings.refresh_standings(session, board_id)
-            session.commit()
-
-    second = threading.Thread(target=refresh_too)
+    second = threading.Thread(target=lambda: outcome.update(evaluated=_refresh(engine, board_id)))
     second.start()
     second.join(timeout=1)
     assert second.is_alive()  # waiting for the first refresh's lock
