@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -95,6 +96,33 @@ def evaluate_standings(session: Session, rs: RequirementSet, licensees: sa.Selec
             }
         )
     return standings
+
+
+def note_stale(session: Session, licensee_ids: Iterable[int]) -> None:
+    """Note these licensees' standings as stale in one statement, ahead of a bulk write
+    that the triggers would otherwise note row by row.
+
+    Only SQLite needs it: its completion trigger (migration 0009) does nothing for a
+    licensee whose note is already waiting, so an upload that notes a chunk's licensees
+    first saves an insert per row. PostgreSQL's statement triggers note a whole COPY at
+    once, and never skip a note (see ``StaleStanding``), so nothing is done there."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    ids = sorted(set(licensee_ids))
+    if not ids:
+        return
+    staged = stage_keys(
+        session, [(i,) for i in ids], "passport_noted_licensees", "id INTEGER PRIMARY KEY"
+    )
+    session.execute(
+        sa.insert(StaleStanding).from_select(
+            ["licensee_id", "board_id"],
+            sa.select(Licensee.id, Licensee.board_id).where(
+                Licensee.id.in_(sa.select(staged.c.id)),
+                ~sa.exists().where(StaleStanding.licensee_id == Licensee.id),
+            ),
+        )
+    )
 
 
 def refresh_standings(session: Session, board_id: int) -> int:

@@ -20,7 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.bulk import insert_rows, stage_keys
+from passport.audit.standings import note_stale
+from passport.bulk import insert_rows, insert_rows_returning_ids, stage_keys
 from passport.db import utcnow
 from passport.reporting.matching import match_identities
 from passport.reporting.models import (
@@ -372,11 +373,12 @@ def _write_completions(session, states, upload, now) -> dict[tuple[int, str], in
             values["consent_basis"] = state.consent
             updates.append({"id": state.id, **values})
     if inserts:
-        # Core executemany without RETURNING is the fast path on both databases; the new
-        # ids are then read back by key in one query.
-        insert_rows(session, Completion.__table__, [_core(row) for row in inserts])
-        keys = {(row["activity_id"], row["learner_key"]) for row in inserts}
-        ids.update(_ids_by_key(session, keys))
+        note_stale(session, (row["licensee_id"] for row in inserts if row.get("licensee_id")))
+        new_ids = insert_rows_returning_ids(
+            session, Completion.__table__, [_core(row) for row in inserts]
+        )
+        for row, completion_id in zip(inserts, new_ids, strict=True):
+            ids[(row["activity_id"], row["learner_key"])] = completion_id
     if updates:
         session.execute(sa.update(Completion), updates)
     return ids
@@ -405,15 +407,3 @@ def _core(values: dict[str, Any]) -> dict[str, Any]:
         values = dict(values)
         values["credits_hundredths"] = values.pop("credits")
     return values
-
-
-def _ids_by_key(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    on, staged = _staged_keys_join(session, keys)
-    return {
-        (row.activity_id, row.learner_key): row.id
-        for row in session.execute(
-            sa.select(Completion.id, Completion.activity_id, Completion.learner_key).join_from(
-                Completion, staged, on
-            )
-        )
-    }

@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 _SPACE_OR_DASH = re.compile(r"[\s\-]+")
+_WORD_BREAK = re.compile(r"[\s,.]+")
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "do", "phd"}
 
 
@@ -46,11 +47,17 @@ def name_key(name: str) -> str:
     any script: a Greek or Cyrillic name folds to its own letters, never to an empty key
     that would agree with every other such name.
     """
-    # NFKD before and after folding: compatibility forms (``ᴬ``) can fold and vice versa.
-    compatible = unicodedata.normalize("NFKD", name or "")
-    decomposed = unicodedata.normalize("NFKD", compatible.casefold().translate(_DOTLESS_I))
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = [word for word in re.split(r"[\s,.]+", folded) if word]
+    name = name or ""
+    if name.isascii():
+        # The common case, and the same result: ASCII has nothing to decompose, no
+        # combining marks, and casefold() is lower() there.
+        folded = name.lower()
+    else:
+        # NFKD before and after folding: compatibility forms (``ᴬ``) can fold and back.
+        compatible = unicodedata.normalize("NFKD", name)
+        decomposed = unicodedata.normalize("NFKD", compatible.casefold().translate(_DOTLESS_I))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = [word for word in _WORD_BREAK.split(folded) if word]
     while len(words) > 1 and _letters(words[-1]) in _NAME_SUFFIXES:
         words.pop()
     return _letters("".join(words))
@@ -60,4 +67,6 @@ _DOTLESS_I = str.maketrans({"ı": "i"})
 
 
 def _letters(text: str) -> str:
+    if text.isalpha():  # nothing to drop, the usual case
+        return text
     return "".join(ch for ch in text if ch.isalpha())
