@@ -306,7 +306,7 @@ def _apply_chunk(
         )
         row_keys.append(key)
     ids = _write_completions(session, states, upload, now)
-    _write_versions(session, states, ids, upload, actor_user_id)
+    _write_versions(session, states, ids, upload, actor_user_id, now)
     for row, key in zip(row_outcomes, row_keys, strict=True):
         row["upload_id"] = upload.id
         row["completion_id"] = ids.get(key) if key else None
@@ -384,21 +384,76 @@ def _write_completions(session, states, upload, now) -> dict[tuple[int, str], in
     return ids
 
 
-def _write_versions(session, states, ids, upload, actor_user_id) -> None:
-    versions = [
-        _core(
-            {
-                **entry,
-                "completion_id": ids[key],
-                "upload_id": upload.id,
-                "actor_user_id": actor_user_id,
-            }
+def _write_versions(session, states, ids, upload, actor_user_id, now) -> None:
+    """Write the chunk's new versions. Most are the first version of a new completion,
+    the same values as the row just inserted: those are copied from it in SQL, one
+    statement, and only the rest (corrections, deletions, a learner sent twice) are built
+    here."""
+    first_versions = []
+    versions = []
+    for key, state in states.items():
+        if state.id is None and len(state.versions) == 1:
+            first_versions.append(ids[key])
+            continue
+        versions.extend(
+            _core(
+                {
+                    **entry,
+                    "completion_id": ids[key],
+                    "upload_id": upload.id,
+                    "actor_user_id": actor_user_id,
+                }
+            )
+            for entry in state.versions
         )
-        for key, state in states.items()
-        for entry in state.versions
-    ]
+    if first_versions:
+        _copy_first_versions(session, first_versions, upload, actor_user_id, now)
     if versions:
         insert_rows(session, CompletionVersion.__table__, versions)
+
+
+# The values a version repeats from its completion.
+_VERSIONED_COLUMNS = (
+    "first_name",
+    "last_name",
+    "dob_month",
+    "dob_day",
+    "completed_on",
+    "credits_hundredths",
+    "credit_type_code",
+)
+
+
+def _copy_first_versions(session, completion_ids, upload, actor_user_id, recorded_at) -> None:
+    staged = stage_keys(
+        session,
+        [(i,) for i in completion_ids],
+        "passport_new_completions",
+        "id INTEGER PRIMARY KEY",
+    )
+    completions, versions = Completion.__table__.c, CompletionVersion.__table__.c
+    session.execute(
+        sa.insert(CompletionVersion.__table__).from_select(
+            [
+                "completion_id",
+                "version",
+                "action",
+                *_VERSIONED_COLUMNS,
+                "upload_id",
+                "actor_user_id",
+                "recorded_at",
+            ],
+            sa.select(
+                completions.id,
+                sa.literal(1, versions.version.type),
+                sa.literal("add", versions.action.type),
+                *(completions[name] for name in _VERSIONED_COLUMNS),
+                sa.literal(upload.id, versions.upload_id.type),
+                sa.literal(actor_user_id, versions.actor_user_id.type),
+                sa.literal(recorded_at, versions.recorded_at.type),
+            ).where(completions.id.in_(sa.select(staged.c.id))),
+        )
+    )
 
 
 def _core(values: dict[str, Any]) -> dict[str, Any]:

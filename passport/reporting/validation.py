@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from passport.reporting.models import ConsentBasis
@@ -88,6 +88,14 @@ class ValidationContext:
     today: date
     upload_consent: ConsentBasis | None = None
     """The permission scope attested for the whole upload, if any."""
+
+    @cached_property
+    def boards_by_state(self) -> dict[str, tuple[BoardFacts, ...]]:
+        """The boards of each licensing state, in ``boards`` order (looked up per row)."""
+        states: dict[str, list[BoardFacts]] = {}
+        for board in self.boards:
+            states.setdefault(board.state, []).append(board)
+        return {state: tuple(boards) for state, boards in states.items()}
 
 
 @dataclass(frozen=True)
@@ -192,13 +200,17 @@ def _parse_dob_text(text: str) -> tuple[int, int] | None:
     return None
 
 
-def parse_credits(value: Any) -> Decimal | None:
+def parse_credits(value: Any, text: str | None = None) -> Decimal | None:
+    """Credits as a Decimal, or ``None``; ``text`` is ``_text(value)`` when the caller has
+    it already."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
-        value = repr(value)
+        text = repr(value)
+    elif text is None:
+        text = _text(value)
     try:
-        credits = Decimal(_text(value))
+        credits = Decimal(text)
     except InvalidOperation:
         return None
     return credits if credits.is_finite() else None
@@ -233,8 +245,12 @@ def validate_identity(
     last_name = _check_name(record.get(Field.LAST_NAME), Field.LAST_NAME, errors)
 
     dob_raw = record.get(Field.DOB)
-    dob = parse_dob(dob_raw)
-    if not _text(dob_raw) and not isinstance(dob_raw, date):
+    if isinstance(dob_raw, date):
+        dob_text, dob = "", (dob_raw.month, dob_raw.day)
+    else:
+        dob_text = _text(dob_raw)
+        dob = _parse_dob_text(dob_text)
+    if not dob_text and not isinstance(dob_raw, date):
         errors.append(RowError(Field.DOB, "Required (month and day, MM/DD)."))
     elif dob is None:
         errors.append(RowError(Field.DOB, "Not a real month and day; use MM/DD, e.g. 04/12."))
@@ -255,7 +271,7 @@ def validate_identity(
                 RowError(Field.LICENSE_OR_NPI, "Not a valid NPI: the check digit is wrong.")
             )
     else:
-        state_boards = [board for board in context.boards if board.state == state]
+        state_boards = context.boards_by_state.get(state, ())
         if not state:
             errors.append(RowError(Field.LICENSING_STATE, "Required with a licence number."))
         elif not state_boards:
@@ -264,7 +280,11 @@ def validate_identity(
                 RowError(Field.LICENSING_STATE, f"Passport reports to boards in: {states}.")
             )
         else:
-            board = next((b for b in state_boards if b.pattern.match(identifier)), None)
+            board = None
+            for candidate in state_boards:
+                if candidate.pattern.match(identifier):
+                    board = candidate
+                    break
             if board is None:
                 formats = "; ".join(f"{b.code} e.g. {b.example}" for b in state_boards)
                 errors.append(
@@ -343,10 +363,14 @@ def validate_record(record: RawRecord, context: ValidationContext) -> ValidRecor
 
     completed_on = credits = credit_type = None
     completion_raw = record.get(Field.COMPLETION_DATE)
+    completion_text = _text(completion_raw)
     credits_raw = record.get(Field.CREDITS)
-    if action == "add" or _text(completion_raw):
-        completed_on = parse_date(completion_raw)
-        if not _text(completion_raw) and not isinstance(completion_raw, date):
+    if action == "add" or completion_text:
+        if isinstance(completion_raw, date):
+            completed_on = parse_date(completion_raw)
+        else:
+            completed_on = _parse_date_text(completion_text)
+        if not completion_text and not isinstance(completion_raw, date):
             errors.append(RowError(Field.COMPLETION_DATE, "Required."))
         elif completed_on is None:
             errors.append(
@@ -383,8 +407,9 @@ def validate_record(record: RawRecord, context: ValidationContext) -> ValidRecor
 def _check_credits(
     value: Any, activity: ActivityFacts | None, errors: list[RowError]
 ) -> Decimal | None:
-    credits = parse_credits(value)
-    if not _text(value):
+    text = _text(value)
+    credits = parse_credits(value, text)
+    if not text:
         errors.append(RowError(Field.CREDITS, "Required."))
     elif credits is None:
         errors.append(RowError(Field.CREDITS, "Not a number."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -212,9 +213,7 @@ def test_credit_type_must_be_offered_by_the_activity():
 def test_permission_must_be_attested():
     assert "permission" in errors_of(check(permission="", permission_scope=""))
     assert "not given permission" in errors_of(check(permission="No"))["permission"]
-    attested = ValidationContext(
-        **{**CONTEXT.__dict__, "upload_consent": ConsentBasis.UNTIL_WITHDRAWN}
-    )
+    attested = dataclasses.replace(CONTEXT, upload_consent=ConsentBasis.UNTIL_WITHDRAWN)
     result = check(attested, permission="", permission_scope="")
     assert isinstance(result, ValidRecord) and result.consent_basis == "until_withdrawn"
 
