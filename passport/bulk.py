@@ -57,7 +57,11 @@ def insert_rows_returning_ids(
 def _prepared(dialect, table: sa.Table, rows: list[dict[str, Any]]) -> tuple[list[str], str, list]:
     """The columns, the INSERT statement and its parameter tuples, converted as
     SQLAlchemy would convert them."""
-    names = list(dict.fromkeys(name for row in rows for name in row))
+    first = rows[0].keys()
+    if all(row.keys() == first for row in rows):  # the usual batch: every row alike
+        names = list(first)
+    else:
+        names = list(dict.fromkeys(name for row in rows for name in row))
     unknown = [name for name in names if name not in table.c]
     if unknown:
         raise KeyError(f"{table.name} has no columns {unknown}")

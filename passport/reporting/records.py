@@ -107,8 +107,11 @@ class RawRecord:
 
     def as_submitted(self) -> dict[str, str]:
         """The values as JSON-safe strings, kept for the outcome report."""
+        # Field is a StrEnum: its members are already the JSON keys wanted.
         return {
-            field.value: ("" if value is None else str(value))[:200]
+            field: value[:200]
+            if value.__class__ is str
+            else ("" if value is None else str(value))[:200]
             for field, value in self.values.items()
         }
 
