@@ -224,9 +224,10 @@ class Completion(Base):
         sa.CheckConstraint(
             "consent_basis IN ('activity', 'year', 'until_withdrawn')", name="consent_known"
         ),
+        # Also finds the unmatched records (licensee_id IS NULL, by the check above) for
+        # the provider's queue and for matching again after a roster import; no index of
+        # its own on match_status or the licence, which every upload would have to write.
         sa.Index("ix_completions_licensee_completed", "licensee_id", "completed_on"),
-        sa.Index("ix_completions_match_status", "match_status"),
-        sa.Index("ix_completions_license", "license_state", "license_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -175,7 +175,7 @@ def unmatched_page(session: Session, provider_id: int, page: int) -> Page:
         .join(Activity, Completion.activity_id == Activity.id)
         .where(
             Activity.provider_id == provider_id,
-            Completion.match_status != MatchStatus.MATCHED,
+            Completion.licensee_id.is_(None),  # unmatched: see Completion's index
             Completion.deleted_at.is_(None),
         )
         .order_by(Completion.reported_at.desc(), Completion.id.desc())

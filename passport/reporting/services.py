@@ -23,7 +23,6 @@ from passport.reporting.models import (
     Completion,
     CompletionVersion,
     ConsentBasis,
-    MatchStatus,
     Upload,
     UploadMethod,
 )
@@ -340,7 +339,7 @@ def rematch_unmatched(session: Session, board_id: int | None = None) -> int:
         Completion.license_number,
         Completion.npi,
         Completion.board_id,
-    ).where(Completion.match_status != MatchStatus.MATCHED, Completion.deleted_at.is_(None))
+    ).where(Completion.licensee_id.is_(None), Completion.deleted_at.is_(None))  # unmatched
     if board_id is not None:
         query = query.where(sa.or_(Completion.board_id == board_id, Completion.board_id.is_(None)))
     rows = session.execute(query).all()
