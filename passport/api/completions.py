@@ -16,7 +16,8 @@ from passport.api import schemas
 from passport.api.models import ApiClient
 from passport.reporting import services as reporting
 from passport.reporting.matching import MATCH_REASONS
-from passport.reporting.models import Activity, Completion, ConsentBasis, MatchStatus, UploadRow
+from passport.reporting.models import Activity, Completion, ConsentBasis, MatchStatus
+from passport.reporting.outcomes import iter_upload_rows
 from passport.reporting.prevalidation import prevalidate_records
 from passport.reporting.queries import paginate
 from passport.reporting.records import Field, RawRecord
@@ -107,13 +108,7 @@ def submit(
         ip_address=ip_address,
     )
     outcomes = []
-    for row in session.execute(
-        sa.select(
-            UploadRow.row_number, UploadRow.outcome, UploadRow.completion_id, UploadRow.errors
-        )
-        .where(UploadRow.upload_id == upload.id)
-        .order_by(UploadRow.row_number)
-    ):
+    for row in iter_upload_rows(session, upload.id):
         index = row.row_number - 1
         outcomes.append(
             schemas.RecordOutcome(

@@ -33,6 +33,7 @@ from passport.api.problems import problem, problem_body, problem_response
 from passport.errors import Conflict, DomainError, Forbidden, NotFound
 from passport.extensions import csrf, db, limiter
 from passport.jobs import enqueue_standings_refresh
+from passport.reporting import outcomes as reporting_outcomes
 from passport.reporting import queries as reporting_queries
 from passport.reporting.services import store_upload_file
 
@@ -436,7 +437,7 @@ def _upload_out(upload) -> schemas.Upload:  # noqa: ANN001 - a reporting Upload
     )
 
 
-def _upload_row_out(row) -> schemas.UploadRow:  # noqa: ANN001 - a reporting UploadRow
+def _upload_row_out(row: reporting_outcomes.RowOutcome) -> schemas.UploadRow:
     return schemas.UploadRow(
         row_number=row.row_number,
         outcome=row.outcome,
@@ -490,7 +491,7 @@ def get_upload(upload_id: int) -> Response:
 def get_upload_rows(upload_id: int) -> Response:
     upload = _own_upload(upload_id)
     query = _query(schemas.UploadRowQuery)
-    page = reporting_queries.upload_rows_page(
+    page = reporting_outcomes.upload_rows_page(
         db.session, upload.id, query.outcome, query.page, query.per_page
     )
     return _json(schemas.page_of(schemas.UploadRowPage, page, query.per_page, _upload_row_out))

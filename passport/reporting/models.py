@@ -181,7 +181,10 @@ class Upload(Base):
 
 
 class UploadRow(Base):
-    """The outcome of one row of an upload, with the values as sent and any errors."""
+    """The outcome of a row of an upload that wrote no version: rejected (with the values
+    as sent and the errors) or unchanged. A row that created, updated or deleted a record
+    is told by the version it wrote (``CompletionVersion.row_number``), so an upload of new
+    records writes each row once, not twice; ``reporting.queries`` reads both as one list."""
 
     __tablename__ = "upload_rows"
     __table_args__ = (
@@ -264,11 +267,14 @@ class Completion(Base):
 
 
 class CompletionVersion(Base):
-    """One state a completion has had: who changed it, when, and through which upload."""
+    """One state a completion has had: who changed it, when, and through which upload and
+    row of it."""
 
     __tablename__ = "completion_versions"
     __table_args__ = (
         sa.UniqueConstraint("completion_id", "version"),
+        # One version per row of an upload; reads an upload's outcomes in row order.
+        sa.Index("ix_completion_versions_upload_row", "upload_id", "row_number", unique=True),
         sa.CheckConstraint("action IN ('add', 'update', 'delete', 'restore')", name="action_known"),
         sa.CheckConstraint(DOB_CHECK, name="dob_is_calendar_day"),
         sa.CheckConstraint(quarter_hour_check("credits_hundredths"), name="credits_quarter_hours"),
@@ -286,6 +292,9 @@ class CompletionVersion(Base):
     credits: Mapped[Decimal] = mapped_column("credits_hundredths", CreditHours)
     credit_type_code: Mapped[str] = mapped_column(sa.ForeignKey("credit_types.code"))
     upload_id: Mapped[int | None] = mapped_column(sa.ForeignKey("uploads.id", ondelete="SET NULL"))
+    row_number: Mapped[int | None] = mapped_column(sa.Integer)
+    """The upload's row that wrote this version (none for a version made on a page, or
+    written before migration 0011, whose outcomes are all in ``upload_rows``)."""
     actor_user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

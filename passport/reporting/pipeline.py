@@ -293,8 +293,16 @@ def _apply_chunk(
             state.identity = result.identity
             state.consent = result.consent_basis
             state.versions.append(
-                {"version": state.version, "action": action, **values, "recorded_at": now}
+                {
+                    "version": state.version,
+                    "action": action,
+                    **values,
+                    "recorded_at": now,
+                    "row_number": raw.row_number,
+                }
             )
+            counts.add(outcome)
+            continue  # the version written is this row's outcome (see UploadRow)
         counts.add(outcome)
         row_outcomes.append(
             {
@@ -393,7 +401,7 @@ def _write_versions(session, states, ids, upload, actor_user_id, now) -> None:
     versions = []
     for key, state in states.items():
         if state.id is None and len(state.versions) == 1:
-            first_versions.append(ids[key])
+            first_versions.append((ids[key], state.versions[0]["row_number"]))
             continue
         versions.extend(
             _core(
@@ -424,14 +432,17 @@ _VERSIONED_COLUMNS = (
 )
 
 
-def _copy_first_versions(session, completion_ids, upload, actor_user_id, recorded_at) -> None:
+def _copy_first_versions(session, firsts, upload, actor_user_id, recorded_at) -> None:
+    """``firsts``: (completion id, row number) of each new completion to copy."""
     staged = stage_keys(
-        session,
-        [(i,) for i in completion_ids],
-        "passport_new_completions",
-        "id INTEGER PRIMARY KEY",
+        session, firsts, "passport_new_completions", "id INTEGER PRIMARY KEY, row_number INTEGER"
     )
     completions, versions = Completion.__table__.c, CompletionVersion.__table__.c
+    # The row number is a subquery by key rather than a join, so that the database looks
+    # each staged id up instead of scanning every completion.
+    row_number = (
+        sa.select(staged.c.row_number).where(staged.c.id == completions.id).scalar_subquery()
+    )
     session.execute(
         sa.insert(CompletionVersion.__table__).from_select(
             [
@@ -442,6 +453,7 @@ def _copy_first_versions(session, completion_ids, upload, actor_user_id, recorde
                 "upload_id",
                 "actor_user_id",
                 "recorded_at",
+                "row_number",
             ],
             sa.select(
                 completions.id,
@@ -451,6 +463,7 @@ def _copy_first_versions(session, completion_ids, upload, actor_user_id, recorde
                 sa.literal(upload.id, versions.upload_id.type),
                 sa.literal(actor_user_id, versions.actor_user_id.type),
                 sa.literal(recorded_at, versions.recorded_at.type),
+                row_number,
             ).where(completions.id.in_(sa.select(staged.c.id))),
         )
     )

@@ -16,7 +16,6 @@ from passport.reporting.models import (
     MatchStatus,
     Topic,
     Upload,
-    UploadRow,
 )
 from passport.transcripts.models import Discrepancy
 
@@ -139,25 +138,6 @@ def completion_for_provider(session: Session, provider_id: int, completion_id: i
     if completion.activity.provider_id != provider_id:
         raise Forbidden("This record belongs to another provider.")
     return completion
-
-
-def upload_rows_page(
-    session: Session, upload_id: int, outcome: str | None, page: int, size: int = PAGE_SIZE
-) -> Page:
-    query = sa.select(UploadRow).where(UploadRow.upload_id == upload_id)
-    if outcome:
-        query = query.where(UploadRow.outcome == outcome)
-    return paginate(session, query.order_by(UploadRow.row_number), page, size)
-
-
-def iter_upload_rows(session: Session, upload_id: int):
-    """Every row outcome of an upload, streamed in order (for the .xlsx report)."""
-    return session.execute(
-        sa.select(UploadRow.row_number, UploadRow.outcome, UploadRow.submitted, UploadRow.errors)
-        .where(UploadRow.upload_id == upload_id)
-        .order_by(UploadRow.row_number)
-        .execution_options(yield_per=2000)
-    )
 
 
 def uploads_page(session: Session, provider_id: int, page: int, size: int = PAGE_SIZE) -> Page:

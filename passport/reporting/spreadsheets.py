@@ -79,7 +79,8 @@ def learner_template() -> bytes:
 
 
 def outcome_report(rows: Iterable[Any]) -> bytes:
-    """Every row of an upload: its number, outcome, the errors and the values as sent."""
+    """Every row of an upload: its number, outcome, the errors and its values (as sent for
+    a rejected or unchanged row, as stored for the others: see ``reporting.outcomes``)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Outcomes")
     fields = list(Field)
@@ -91,13 +92,13 @@ def outcome_report(rows: Iterable[Any]) -> bytes:
             f"{COLUMN_TITLES[Field(error['field'])]}: {error['message']}"
             for error in row.errors or []
         )
-        submitted = row.submitted or {}
+        values = row.values
         sheet.append(
             [
                 row.row_number,
                 OUTCOME_LABELS[row.outcome],
                 safe_cell(problems),
-                *(safe_cell(submitted.get(field.value, "")) for field in fields),
+                *(safe_cell(values.get(field.value, "")) for field in fields),
             ]
         )
     buffer = BytesIO()

@@ -27,7 +27,7 @@ from passport.extensions import db
 from passport.forms import choices, show_error, show_validation_error
 from passport.jobs import enqueue_upload, ensure_consumer
 from passport.progress import get_progress
-from passport.reporting import queries, services
+from passport.reporting import outcomes, queries, services
 from passport.reporting.activities import ActivityValues, import_activities, save_activity
 from passport.reporting.forms import (
     ActivityFileForm,
@@ -247,7 +247,7 @@ def upload_detail(upload_id: int) -> str:
     if upload.status in ("queued", "running"):
         ensure_consumer()
     outcome = request.args.get("outcome") if request.args.get("outcome") in OUTCOME_LABELS else None
-    page = queries.upload_rows_page(db.session, upload.id, outcome, _page())
+    page = outcomes.upload_rows_page(db.session, upload.id, outcome, _page())
     return render_template(
         "provider/upload_detail.html",
         upload=upload,
@@ -270,7 +270,7 @@ def upload_progress(upload_id: int) -> dict:
 @requires(Permission.COMPLETIONS_REPORT)
 def upload_report(upload_id: int) -> Response:
     upload = queries.upload_for_provider(db.session, _provider_id(), upload_id)
-    content = outcome_report(queries.iter_upload_rows(db.session, upload.id))
+    content = outcome_report(outcomes.iter_upload_rows(db.session, upload.id))
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

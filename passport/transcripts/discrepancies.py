@@ -27,8 +27,8 @@ from passport.reporting.models import (
     Completion,
     CompletionVersion,
     ConsentBasis,
-    UploadRow,
 )
+from passport.reporting.outcomes import iter_upload_rows
 from passport.reporting.records import Field, RawRecord
 from passport.reporting.services import report_single_record
 from passport.roster.models import LicenseLink
@@ -287,9 +287,8 @@ def correct(
         raise ValidationError(
             "The record already says this. Change the date or credits, or decline with a reason."
         )
-    completion_id = session.scalar(
-        sa.select(UploadRow.completion_id).where(UploadRow.upload_id == upload.id)
-    )
+    (row,) = iter_upload_rows(session, upload.id)  # the form's one record
+    completion_id = row.completion_id
     version = session.scalar(
         sa.select(CompletionVersion)
         .where(CompletionVersion.completion_id == completion_id)

@@ -236,11 +236,10 @@ def test_a_chunk_of_new_completions_gets_the_ids_the_database_gave(db_session, w
     upload, counts = upload_file(db_session, world, tmp_path, "a.csv", csv_bytes(rows))
     assert counts.created == 32
     outcomes = db_session.execute(
-        sa.select(UploadRow.row_number, Completion.license_number, CompletionVersion.action)
-        .join(Completion, Completion.id == UploadRow.completion_id)
-        .join(CompletionVersion, CompletionVersion.completion_id == Completion.id)
-        .where(UploadRow.upload_id == upload.id)
-        .order_by(UploadRow.row_number)
+        sa.select(CompletionVersion.row_number, Completion.license_number, CompletionVersion.action)
+        .join(Completion, Completion.id == CompletionVersion.completion_id)
+        .where(CompletionVersion.upload_id == upload.id)
+        .order_by(CompletionVersion.row_number)
     ).all()
     assert [(n, licence) for n, licence, _ in outcomes] == [
         (2, "A123456"),
