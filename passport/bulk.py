@@ -10,6 +10,10 @@ batch for columns the rows leave out.
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -146,3 +150,33 @@ def stage_keys(
         sql = f"INSERT INTO {name} VALUES ({', '.join([placeholder] * len(column_names))})"
         _execute_many(connection, name, column_names, sql, rows)
     return sa.table(name, *(sa.column(column) for column in column_names))
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a bulk job runs (the upload pipeline).
+
+    A chunk of records builds hundreds of thousands of small dicts and tuples that live
+    until the chunk is written; the collector walks them again and again without finding
+    garbage, which cost 10-20% of an upload's time. Reference counting still frees
+    everything as usual; cycles, if any, are collected once the last pause ends. The
+    collector is process-wide, so overlapping pauses (uploads in two threads) are counted
+    and it is turned back on only when the last one ends, and only if it was on."""
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()

@@ -21,7 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.audit.standings import note_stale
-from passport.bulk import insert_rows, insert_rows_returning_ids, stage_keys
+from passport.bulk import (
+    cyclic_gc_paused,
+    insert_rows,
+    insert_rows_returning_ids,
+    stage_keys,
+)
 from passport.db import utcnow
 from passport.reporting.matching import match_identities
 from passport.reporting.models import (
@@ -169,11 +174,12 @@ def apply_records(
     """Validate, decide, match and write every record; return the counts of outcomes."""
     counts = OutcomeCounts()
     done = 0
-    for chunk in _chunked(records, chunk_size):
-        _apply_chunk(session, upload, chunk, context, actor_user_id, counts)
-        done += len(chunk)
-        if progress is not None:
-            progress(done)
+    with cyclic_gc_paused():
+        for chunk in _chunked(records, chunk_size):
+            _apply_chunk(session, upload, chunk, context, actor_user_id, counts)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
     return counts
 
 

@@ -260,3 +260,23 @@ def test_an_upload_notes_its_matched_licensees_for_the_audit(db_session, world, 
     assert set(noted) == {world.jane.id, world.omar.id}
     if db_session.get_bind().dialect.name == "sqlite":  # PostgreSQL never skips a note
         assert len(noted) == 2
+
+
+def test_the_cycle_collector_pause_nests_and_restores_what_it_found():
+    import gc
+
+    from passport.bulk import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still runs
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
