@@ -175,8 +175,9 @@ def run_case(url: str, case: str, path: str) -> dict:
 
     from passport import create_app
     from passport.extensions import db
-    from passport.models import Provider
+    from passport.models import Provider, Upload
     from passport.reporting import services
+    from passport.reporting.jobs import run_upload
     from passport.reporting.models import ConsentBasis, UploadMethod
     from passport.reporting.parsers import READERS
 
@@ -205,11 +206,16 @@ def run_case(url: str, case: str, path: str) -> dict:
                 original_filename=path,
                 consent=ConsentBasis.YEAR,
             )
-            started = time.perf_counter()
-            counts = services.process_upload(db.session, upload)
             db.session.commit()
-            rows = counts.total
-            detail = {"created": counts.created, "rejected": counts.rejected}
+            started = time.perf_counter()
+            status = run_upload(upload.id)  # the upload job itself, as the queue runs it
+            upload = db.session.get(Upload, upload.id)
+            rows = upload.total_rows
+            detail = {
+                "status": status,
+                "created": upload.created_count,
+                "rejected": upload.rejected_count,
+            }
         elif case == "parse":
             rows = sum(1 for _ in READERS[method](Path(path)))
             detail = {}
@@ -310,8 +316,9 @@ def write_report(results: list[dict], rows: int) -> None:
         f"`.venv/bin/python bench/upload_bench.py` ({rows:,} rows, roster of {ROSTER:,}, "
         f"95% matching; measured {date.today():%Y-%m-%d} on this 2-core machine).",
         "Raw baseline = the same parser alone, plus a bulk insert of the same rows into a plain "
-        "table; the pipeline parses, validates, matches and stores completions, versions and "
-        "per-row outcomes in one transaction.",
+        "table. The pipeline is the upload job itself (`run_upload`): it parses, validates, "
+        "matches and stores the completions, their versions and the row outcomes in one "
+        "transaction.",
         "",
         "| database | format | parse rows/s | bulk insert rows/s | raw baseline rows/s | "
         "pipeline rows/s | pipeline / baseline | pipeline peak MB |",
@@ -329,7 +336,15 @@ def write_report(results: list[dict], rows: int) -> None:
                 f"{baseline:,.0f} | {pipeline['rows_per_s']:,} | {pipeline['rows_per_s'] / baseline:.2f} | "
                 f"{pipeline['peak_mb']} |"
             )
-    write_section(lines[0], lines[2:])
+    write_section(lines[0], [*lines[2:], "", *READING])
+
+
+# Written under the table: what the figures mean against the targets.
+READING = [
+    "### Reading the figures",
+    "",
+    "(written from a full run)",
+]
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -44,8 +45,7 @@ class MatchResult:
         return MATCH_REASONS[self.status]
 
 
-@dataclass(frozen=True)
-class _RosterEntry:
+class _RosterEntry(NamedTuple):  # a NamedTuple: built once per roster row read
     id: int
     board_id: int
     license_number: str
@@ -100,14 +100,9 @@ def _load_roster(session: Session, identities: Iterable[Identity]) -> tuple[dict
     by_license: dict[tuple[int, str], _RosterEntry] = {}
     by_npi: dict[str, list[_RosterEntry]] = {}
     for query in queries:
-        for row in session.execute(query):
+        for id_, board_id, number, npi, last_name, dob_month, dob_day in session.execute(query):
             entry = _RosterEntry(
-                row.id,
-                row.board_id,
-                row.license_number,
-                row.npi,
-                name_key(row.last_name),
-                (row.dob_month, row.dob_day),
+                id_, board_id, number, npi, name_key(last_name), (dob_month, dob_day)
             )
             by_license[(entry.board_id, entry.license_number)] = entry
             if entry.npi and entry not in by_npi.setdefault(entry.npi, []):

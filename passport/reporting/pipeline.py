@@ -355,47 +355,60 @@ def _write_completions(session, states, upload, now) -> dict[tuple[int, str], in
             strict=True,
         )
     )
-    inserts, updates = [], []
+    inserts, inserted_keys, updates = [], [], []
     for key, state in changed.items():
+        match = matches.get(key)
+        if state.id is None:
+            inserts.append(_new_completion(key, state, match, upload.id, now))
+            inserted_keys.append(key)
+            continue
         values = {
             **state.values,
             "version": state.version,
             "deleted_at": now if state.deleted else None,
             "last_upload_id": upload.id,
             "updated_at": now,
+            "consent_basis": state.consent,
         }
-        if key in matches:
-            values["licensee_id"] = matches[key].licensee_id
-            values["match_status"] = matches[key].status.value
-        if state.id is None:
-            identity = state.identity
-            inserts.append(
-                {
-                    **values,
-                    "activity_id": key[0],
-                    "learner_key": key[1],
-                    "license_state": identity.license_state,
-                    "license_number": identity.license_number,
-                    "board_id": identity.board_id,
-                    "npi": identity.npi,
-                    "consent_basis": state.consent,
-                    "reported_at": now,
-                }
-            )
-            inserts[-1].setdefault("match_status", "pending")
-        else:
-            values["consent_basis"] = state.consent
-            updates.append({"id": state.id, **values})
+        if match is not None:
+            values["licensee_id"] = match.licensee_id
+            values["match_status"] = match.status.value
+        updates.append({"id": state.id, **values})
     if inserts:
-        note_stale(session, (row["licensee_id"] for row in inserts if row.get("licensee_id")))
-        new_ids = insert_rows_returning_ids(
-            session, Completion.__table__, [_core(row) for row in inserts]
-        )
-        for row, completion_id in zip(inserts, new_ids, strict=True):
-            ids[(row["activity_id"], row["learner_key"])] = completion_id
+        note_stale(session, (row["licensee_id"] for row in inserts if row["licensee_id"]))
+        new_ids = insert_rows_returning_ids(session, Completion.__table__, inserts)
+        ids.update(zip(inserted_keys, new_ids, strict=True))
     if updates:
         session.execute(sa.update(Completion), updates)
     return ids
+
+
+def _new_completion(key, state, match, upload_id, now) -> dict[str, Any]:
+    """The completions row of a new record, by column name (for ``insert_rows``)."""
+    values, identity = state.values, state.identity
+    return {
+        "activity_id": key[0],
+        "learner_key": key[1],
+        "first_name": values["first_name"],
+        "last_name": values["last_name"],
+        "dob_month": values["dob_month"],
+        "dob_day": values["dob_day"],
+        "completed_on": values["completed_on"],
+        "credits_hundredths": values["credits"],
+        "credit_type_code": values["credit_type_code"],
+        "license_state": identity.license_state,
+        "license_number": identity.license_number,
+        "board_id": identity.board_id,
+        "npi": identity.npi,
+        "licensee_id": match.licensee_id if match else None,
+        "match_status": match.status.value if match else "pending",
+        "consent_basis": state.consent,
+        "version": state.version,
+        "deleted_at": now if state.deleted else None,
+        "last_upload_id": upload_id,
+        "reported_at": now,
+        "updated_at": now,
+    }
 
 
 def _write_versions(session, states, ids, upload, actor_user_id, now) -> None:
