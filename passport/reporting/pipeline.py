@@ -285,15 +285,19 @@ def _apply_chunk(
             _reject(raw, errors, counts, row_outcomes, row_keys)
             continue
         if action is not None:
-            if state is None:
+            new = state is None
+            if new:
                 state = states[key] = _State(id=None, values={}, version=0, deleted=False)
             values = state.values if action == "delete" else _values_of(result)
-            if action != "delete" and any(
-                state.values.get(name) != values[name]
-                for name in ("first_name", "last_name", "dob_month", "dob_day")
+            if action != "delete" and (
+                new
+                or any(
+                    state.values.get(name) != values[name]
+                    for name in ("first_name", "last_name", "dob_month", "dob_day")
+                )
             ):
                 state.identity_changed = True
-            state.values = dict(values)
+            state.values = values  # a fresh dict, or the state's own for a delete
             state.version += 1
             state.deleted = action == "delete"
             state.identity = result.identity
