@@ -3,9 +3,11 @@ completions out.
 
 ``apply_records`` works in chunks: validate every row (all errors at once), look up the
 existing completions of the chunk in one query, decide each row's outcome (created,
-updated, unchanged, deleted, rejected), match new and changed identities to the roster in
-a few queries, then write completions, versions and row outcomes with bulk statements.
-It only flushes: the caller's single transaction makes the upload all-or-nothing.
+updated, unchanged, deleted, rejected), then match new and changed identities to the
+roster and write completions and versions in a few bulk statements (``storing``). A row
+that wrote a version is told by it; the others (rejected, unchanged) get an
+``upload_rows`` entry (see ``outcomes``). It only flushes: the caller's single
+transaction makes the upload all-or-nothing. Docs/benchmarks.md says what each step costs.
 """
 
 from __future__ import annotations
@@ -20,19 +22,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.standings import note_stale
-from passport.bulk import (
-    cyclic_gc_paused,
-    insert_rows,
-    insert_rows_returning_ids,
-    stage_keys,
-)
+from passport.bulk import cyclic_gc_paused, insert_rows, stage_keys
 from passport.db import utcnow
-from passport.reporting.matching import match_identities
 from passport.reporting.models import (
     Activity,
     Completion,
-    CompletionVersion,
     ConsentBasis,
     CreditType,
     Upload,
@@ -40,6 +34,7 @@ from passport.reporting.models import (
     activity_credit_types,
 )
 from passport.reporting.records import Field, RawRecord
+from passport.reporting.storing import RecordState, write_completions, write_versions
 from passport.reporting.validation import (
     ActivityFacts,
     BoardFacts,
@@ -141,20 +136,6 @@ class OutcomeCounts:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
-@dataclass
-class _State:
-    """A completion's state while a chunk is decided: existing (``id``) or new."""
-
-    id: int | None
-    values: dict[str, Any]
-    version: int
-    deleted: bool
-    versions: list[dict[str, Any]] = field(default_factory=list)
-    identity_changed: bool = False
-    identity: Any = None
-    consent: str | None = None
-
-
 def _chunked(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
     iterator = iter(records)
     while chunk := list(islice(iterator, size)):
@@ -196,7 +177,9 @@ def _values_of(record: ValidRecord) -> dict[str, Any]:
     }
 
 
-def _load_states(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], _State]:
+def _load_states(
+    session: Session, keys: set[tuple[int, str]]
+) -> dict[tuple[int, str], RecordState]:
     if not keys:
         return {}
     on, staged = _staged_keys_join(session, keys)
@@ -211,7 +194,7 @@ def _load_states(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int
         ).join_from(Completion, staged, on)
     )
     return {
-        (row.activity_id, row.learner_key): _State(
+        (row.activity_id, row.learner_key): RecordState(
             id=row.id,
             values={name: getattr(row, name) for name in _COMPARED},
             version=row.version,
@@ -232,7 +215,9 @@ def _staged_keys_join(session: Session, keys: set[tuple[int, str]]):
     ), staged
 
 
-def _decide(record: ValidRecord, state: _State | None) -> tuple[str, str | None, list[RowError]]:
+def _decide(
+    record: ValidRecord, state: RecordState | None
+) -> tuple[str, str | None, list[RowError]]:
     """The outcome of one valid record against the current state, and the version action."""
     if record.action == "delete":
         if state is None:
@@ -287,7 +272,7 @@ def _apply_chunk(
         if action is not None:
             new = state is None
             if new:
-                state = states[key] = _State(id=None, values={}, version=0, deleted=False)
+                state = states[key] = RecordState(id=None, values={}, version=0, deleted=False)
             values = state.values if action == "delete" else _values_of(result)
             if action != "delete" and (
                 new
@@ -323,8 +308,8 @@ def _apply_chunk(
             }
         )
         row_keys.append(key)
-    ids = _write_completions(session, states, upload, now)
-    _write_versions(session, states, ids, upload, actor_user_id, now)
+    ids = write_completions(session, states, upload, now)
+    write_versions(session, states, ids, upload, actor_user_id, now)
     for row, key in zip(row_outcomes, row_keys, strict=True):
         row["upload_id"] = upload.id
         row["completion_id"] = ids.get(key) if key else None
@@ -345,156 +330,3 @@ def _reject(raw, errors, counts, row_outcomes, row_keys) -> None:
         }
     )
     row_keys.append(None)
-
-
-def _write_completions(session, states, upload, now) -> dict[tuple[int, str], int]:
-    """Insert new completions and update changed ones; return every key's completion id."""
-    ids = {key: state.id for key, state in states.items() if state.id is not None}
-    changed = {key: s for key, s in states.items() if s.versions}
-    to_match = [(key, s) for key, s in changed.items() if s.identity_changed and not s.deleted]
-    matches = dict(
-        zip(
-            [key for key, _ in to_match],
-            match_identities(session, [s.identity for _, s in to_match]),
-            strict=True,
-        )
-    )
-    inserts, inserted_keys, updates = [], [], []
-    for key, state in changed.items():
-        match = matches.get(key)
-        if state.id is None:
-            inserts.append(_new_completion(key, state, match, upload.id, now))
-            inserted_keys.append(key)
-            continue
-        values = {
-            **state.values,
-            "version": state.version,
-            "deleted_at": now if state.deleted else None,
-            "last_upload_id": upload.id,
-            "updated_at": now,
-            "consent_basis": state.consent,
-        }
-        if match is not None:
-            values["licensee_id"] = match.licensee_id
-            values["match_status"] = match.status.value
-        updates.append({"id": state.id, **values})
-    if inserts:
-        note_stale(session, (row["licensee_id"] for row in inserts if row["licensee_id"]))
-        new_ids = insert_rows_returning_ids(session, Completion.__table__, inserts)
-        ids.update(zip(inserted_keys, new_ids, strict=True))
-    if updates:
-        session.execute(sa.update(Completion), updates)
-    return ids
-
-
-def _new_completion(key, state, match, upload_id, now) -> dict[str, Any]:
-    """The completions row of a new record, by column name (for ``insert_rows``)."""
-    values, identity = state.values, state.identity
-    return {
-        "activity_id": key[0],
-        "learner_key": key[1],
-        "first_name": values["first_name"],
-        "last_name": values["last_name"],
-        "dob_month": values["dob_month"],
-        "dob_day": values["dob_day"],
-        "completed_on": values["completed_on"],
-        "credits_hundredths": values["credits"],
-        "credit_type_code": values["credit_type_code"],
-        "license_state": identity.license_state,
-        "license_number": identity.license_number,
-        "board_id": identity.board_id,
-        "npi": identity.npi,
-        "licensee_id": match.licensee_id if match else None,
-        "match_status": match.status.value if match else "pending",
-        "consent_basis": state.consent,
-        "version": state.version,
-        "deleted_at": now if state.deleted else None,
-        "last_upload_id": upload_id,
-        "reported_at": now,
-        "updated_at": now,
-    }
-
-
-def _write_versions(session, states, ids, upload, actor_user_id, now) -> None:
-    """Write the chunk's new versions. Most are the first version of a new completion,
-    the same values as the row just inserted: those are copied from it in SQL, one
-    statement, and only the rest (corrections, deletions, a learner sent twice) are built
-    here."""
-    first_versions = []
-    versions = []
-    for key, state in states.items():
-        if state.id is None and len(state.versions) == 1:
-            first_versions.append((ids[key], state.versions[0]["row_number"]))
-            continue
-        versions.extend(
-            _core(
-                {
-                    **entry,
-                    "completion_id": ids[key],
-                    "upload_id": upload.id,
-                    "actor_user_id": actor_user_id,
-                }
-            )
-            for entry in state.versions
-        )
-    if first_versions:
-        _copy_first_versions(session, first_versions, upload, actor_user_id, now)
-    if versions:
-        insert_rows(session, CompletionVersion.__table__, versions)
-
-
-# The values a version repeats from its completion.
-_VERSIONED_COLUMNS = (
-    "first_name",
-    "last_name",
-    "dob_month",
-    "dob_day",
-    "completed_on",
-    "credits_hundredths",
-    "credit_type_code",
-)
-
-
-def _copy_first_versions(session, firsts, upload, actor_user_id, recorded_at) -> None:
-    """``firsts``: (completion id, row number) of each new completion to copy."""
-    staged = stage_keys(
-        session, firsts, "passport_new_completions", "id INTEGER PRIMARY KEY, row_number INTEGER"
-    )
-    completions, versions = Completion.__table__.c, CompletionVersion.__table__.c
-    # The row number is a subquery by key rather than a join, so that the database looks
-    # each staged id up instead of scanning every completion.
-    row_number = (
-        sa.select(staged.c.row_number).where(staged.c.id == completions.id).scalar_subquery()
-    )
-    session.execute(
-        sa.insert(CompletionVersion.__table__).from_select(
-            [
-                "completion_id",
-                "version",
-                "action",
-                *_VERSIONED_COLUMNS,
-                "upload_id",
-                "actor_user_id",
-                "recorded_at",
-                "row_number",
-            ],
-            sa.select(
-                completions.id,
-                sa.literal(1, versions.version.type),
-                sa.literal("add", versions.action.type),
-                *(completions[name] for name in _VERSIONED_COLUMNS),
-                sa.literal(upload.id, versions.upload_id.type),
-                sa.literal(actor_user_id, versions.actor_user_id.type),
-                sa.literal(recorded_at, versions.recorded_at.type),
-                row_number,
-            ).where(completions.id.in_(sa.select(staged.c.id))),
-        )
-    )
-
-
-def _core(values: dict[str, Any]) -> dict[str, Any]:
-    """Attribute names → column names, for Core inserts (credits are stored in hundredths)."""
-    if "credits" in values:
-        values = dict(values)
-        values["credits_hundredths"] = values.pop("credits")
-    return values
