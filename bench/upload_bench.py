@@ -114,6 +114,7 @@ def prepare_database(url: str) -> None:
     from flask_migrate import upgrade
 
     from passport import MIGRATIONS_DIR, create_app
+    from passport.audit.standings import refresh_standings
     from passport.extensions import db
     from passport.models import Activity, Board, Licensee, Provider
     from passport.reporting.models import activity_credit_types
@@ -160,10 +161,11 @@ def prepare_database(url: str) -> None:
             sa.insert(activity_credit_types),
             [{"activity_id": i, "credit_type_code": "AMA_PRA_1"} for i in ids],
         )
+        db.session.commit()
         # As in a running database: the standings are current (refresh-standings has run, so
         # no licensee waits to be evaluated again and each upload notes its own), and the
         # planner has statistics (autovacuum's ANALYZE).
-        db.session.execute(sa.text("DELETE FROM audit_stale_licensees"))
+        refresh_standings(db.session, board_id)
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")
