@@ -184,7 +184,7 @@ class UploadRow(Base):
     """The outcome of a row of an upload that wrote no version: rejected (with the values
     as sent and the errors) or unchanged. A row that created, updated or deleted a record
     is told by the version it wrote (``CompletionVersion.row_number``), so an upload of new
-    records writes each row once, not twice; ``reporting.queries`` reads both as one list."""
+    records writes each row once, not twice; ``reporting.outcomes`` reads both as one list."""
 
     __tablename__ = "upload_rows"
     __table_args__ = (

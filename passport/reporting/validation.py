@@ -158,13 +158,14 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def parse_date(value: Any) -> date | None:
-    """A date as Excel gives it (a real date) or as people type it (MM/DD/YYYY, YYYY-MM-DD)."""
+def parse_date(value: Any, text: str | None = None) -> date | None:
+    """A date as Excel gives it (a real date) or as people type it (MM/DD/YYYY, YYYY-MM-DD);
+    ``text`` is ``_text(value)`` when the caller has it already."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return _parse_date_text(_text(value))
+    return _parse_date_text(_text(value) if text is None else text)
 
 
 @lru_cache(maxsize=8192)
@@ -181,12 +182,13 @@ def _parse_date_text(text: str) -> date | None:
     return None
 
 
-def parse_dob(value: Any) -> tuple[int, int] | None:
+def parse_dob(value: Any, text: str | None = None) -> tuple[int, int] | None:
     """Month and day of birth: ``04/12``, ``4-12``, a full date (its year is dropped), or an
-    Excel date. Returns ``None`` unless it is a real calendar day (02/29 allowed)."""
+    Excel date. Returns ``None`` unless it is a real calendar day (02/29 allowed). ``text``
+    is ``_text(value)`` when the caller has it already."""
     if isinstance(value, date | datetime):
         return value.month, value.day
-    return _parse_dob_text(_text(value))
+    return _parse_dob_text(_text(value) if text is None else text)
 
 
 @lru_cache(maxsize=4096)
@@ -245,11 +247,8 @@ def validate_identity(
     last_name = _check_name(record.get(Field.LAST_NAME), Field.LAST_NAME, errors)
 
     dob_raw = record.get(Field.DOB)
-    if isinstance(dob_raw, date):
-        dob_text, dob = "", (dob_raw.month, dob_raw.day)
-    else:
-        dob_text = _text(dob_raw)
-        dob = _parse_dob_text(dob_text)
+    dob_text = _text(dob_raw)
+    dob = parse_dob(dob_raw, dob_text)
     if not dob_text and not isinstance(dob_raw, date):
         errors.append(RowError(Field.DOB, "Required (month and day, MM/DD)."))
     elif dob is None:
@@ -366,10 +365,7 @@ def validate_record(record: RawRecord, context: ValidationContext) -> ValidRecor
     completion_text = _text(completion_raw)
     credits_raw = record.get(Field.CREDITS)
     if action == "add" or completion_text:
-        if isinstance(completion_raw, date):
-            completed_on = parse_date(completion_raw)
-        else:
-            completed_on = _parse_date_text(completion_text)
+        completed_on = parse_date(completion_raw, completion_text)
         if not completion_text and not isinstance(completion_raw, date):
             errors.append(RowError(Field.COMPLETION_DATE, "Required."))
         elif completed_on is None:
