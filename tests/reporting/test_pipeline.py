@@ -225,8 +225,9 @@ def test_row_counts_for_the_progress_bar(tmp_path):
 
 
 def test_a_chunk_of_new_completions_gets_the_ids_the_database_gave(db_session, world, tmp_path):
-    # An older completion whose row is then deleted leaves a gap below the new ids; each
-    # outcome and each version must still point at its own completion.
+    # An older completion, since deleted: on PostgreSQL its id stays a gap below the new
+    # ones, on SQLite it is given out again. Either way each version of the new upload must
+    # point at its own completion.
     upload_file(db_session, world, tmp_path, "old.csv", csv_bytes([row(license_or_npi="A555")]))
     db_session.execute(sa.delete(UploadRow))
     db_session.execute(sa.delete(CompletionVersion))
