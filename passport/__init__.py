@@ -7,14 +7,12 @@ commands and error pages, each registered by a small helper.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+from passport import sqlite_transactions  # noqa: F401 - registers SQLite's connection setup
 from passport.config import load_settings
 from passport.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -45,30 +43,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
-
-
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite: enforce foreign keys, use WAL, and let SQLAlchemy own transactions.
-
-    pysqlite's own BEGIN handling breaks SAVEPOINT (used by tests and nested writes), so
-    it is switched off and SQLAlchemy emits BEGIN itself (see ``_sqlite_begin``).
-    """
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(
-            "PRAGMA busy_timeout=30000"
-        )  # a large upload holds the write lock for a while
-        cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection: Any) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
 
 
 def register_extensions(app: Flask) -> None:

@@ -29,6 +29,7 @@ from passport.errors import ValidationError
 from passport.extensions import db
 from passport.forms import show_validation_error
 from passport.requirements.engine import OVERALL_LABELS
+from passport.sqlite_transactions import writes_on_get
 from passport.transcripts import discrepancy_queries
 
 bp = Blueprint("audit", __name__, url_prefix="/board")
@@ -53,6 +54,7 @@ def discrepancies() -> str:
 
 @bp.route("/discrepancies/<int:discrepancy_id>")
 @requires(Permission.AUDIT_READ)
+@writes_on_get
 def discrepancy(discrepancy_id: int) -> str:
     item = discrepancy_queries.discrepancy_for_board(
         db.session, current_user.board_id, discrepancy_id
@@ -91,6 +93,7 @@ def _log(action: str, licensee_id: int | None = None, detail: str | None = None)
 
 @bp.route("/audit")
 @requires(Permission.AUDIT_READ)
+@writes_on_get
 def audit() -> str:
     filters = _filters()
     page = worklist.worklist(db.session, current_user.board_id, filters)
@@ -108,6 +111,7 @@ def audit() -> str:
 @bp.route("/audit.csv", defaults={"fmt": "csv"})
 @bp.route("/audit.xlsx", defaults={"fmt": "xlsx"})
 @requires(Permission.AUDIT_READ)
+@writes_on_get
 def audit_export(fmt: str) -> Response:
     filters = _filters()
     rows = worklist.all_rows(db.session, current_user.board_id, filters)
@@ -124,6 +128,7 @@ def audit_export(fmt: str) -> Response:
 
 @bp.route("/licensees/<int:licensee_id>")
 @requires(Permission.AUDIT_READ)
+@writes_on_get
 def licensee(licensee_id: int) -> str:
     found = licensee_for_board(db.session, current_user.board_id, licensee_id)
     evaluated = evaluate_licensees(db.session, [found], individual=True)[0]

@@ -18,6 +18,7 @@ from passport.extensions import db
 from passport.pdf_transcripts import services
 from passport.pdf_transcripts.document import Period
 from passport.roster import queries as roster_queries
+from passport.sqlite_transactions import writes_on_get
 from passport.transcripts.filters import TranscriptFilters
 
 bp = Blueprint("pdf_transcripts", __name__)
@@ -45,6 +46,7 @@ def _send(issued: services.IssuedPdf) -> Response:
 
 @bp.route("/physician/transcript.pdf")
 @requires(Permission.TRANSCRIPT_OWN_READ)
+@writes_on_get
 def physician_pdf() -> Response:
     """``license`` is one of the user's link ids, or ``all``."""
     choice = request.args.get("license", "all")
@@ -70,6 +72,7 @@ def physician_pdf() -> Response:
 
 @bp.route("/board/licensees/<int:licensee_id>/transcript.pdf")
 @requires(Permission.AUDIT_READ)
+@writes_on_get
 def board_pdf(licensee_id: int) -> Response:
     licensee = licensee_for_board(db.session, current_user.board_id, licensee_id)
     issued = services.issue_transcript(

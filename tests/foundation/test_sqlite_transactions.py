@@ -1,0 +1,108 @@
+"""SQLite's write lock: a transaction that will write takes it when it begins, so a
+concurrent commit makes it wait instead of failing with "database is locked"."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from passport.accounts.access import is_static_endpoint
+from passport.sqlite_transactions import SAFE_METHODS, transaction_will_write
+
+
+def test_jobs_and_commands_begin_as_writers(app) -> None:
+    with app.app_context():
+        assert transaction_will_write()
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_requests_that_may_change_something_begin_as_writers(app, method) -> None:
+    with app.test_request_context("/", method=method):
+        assert transaction_will_write()
+
+
+def test_plain_reads_stay_deferred(app) -> None:
+    """A page view must not wait for (or block) a long upload's write lock."""
+    with app.test_request_context("/board/discrepancies", method="GET"):
+        assert not transaction_will_write()
+    with app.test_request_context("/", method="GET"):
+        assert not transaction_will_write()
+
+
+def test_marked_views_begin_as_writers_on_get(app) -> None:
+    for path in ("/board/audit", "/board/licensees/1", "/physician/transcript.pdf"):
+        with app.test_request_context(path, method="GET"):
+            assert transaction_will_write(), path
+
+
+def test_every_view_that_commits_on_get_is_marked(app) -> None:
+    """A GET view that commits without ``@writes_on_get`` could fail under a concurrent
+    write; this walks the read-only routes so a new one fails here. (Views that also take
+    POST commit in their POST branch, which begins as a writer anyway.)"""
+    unmarked = []
+    for rule in app.url_map.iter_rules():
+        if is_static_endpoint(rule.endpoint) or not rule.methods <= SAFE_METHODS:
+            continue
+        view = app.view_functions[rule.endpoint]
+        source = inspect.getsource(inspect.unwrap(view))
+        if ".commit()" in source and not getattr(view, "writes_on_get", False):
+            unmarked.append(rule.endpoint)
+    assert unmarked == []
+
+
+def _two_connections(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'locks.sqlite3'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE counter (n INTEGER NOT NULL)")
+        connection.exec_driver_sql("INSERT INTO counter VALUES (0)")
+    return engine
+
+
+def _increment_elsewhere(engine, done: threading.Event) -> threading.Thread:
+    def run() -> None:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE counter SET n = n + 1")
+        done.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_read_then_write_fails_when_deferred(app, tmp_path) -> None:
+    """What used to happen: the read's snapshot is stale once another connection commits,
+    and SQLite refuses the write at once, whatever busy_timeout says."""
+    engine = _two_connections(tmp_path)
+    try:
+        with app.test_request_context("/", method="GET"), engine.connect() as reader:
+            reader.begin()
+            assert reader.exec_driver_sql("SELECT n FROM counter").scalar() == 0
+            committed = threading.Event()
+            _increment_elsewhere(engine, committed).join(timeout=10)
+            assert committed.is_set()
+            with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+                reader.exec_driver_sql("UPDATE counter SET n = n + 10")
+    finally:
+        engine.dispose()
+
+
+def test_a_writer_holds_the_lock_and_the_other_waits_its_turn(app, tmp_path) -> None:
+    engine = _two_connections(tmp_path)
+    try:
+        with app.app_context(), engine.connect() as writer:
+            writer.begin()
+            assert writer.exec_driver_sql("SELECT n FROM counter").scalar() == 0
+            committed = threading.Event()
+            other = _increment_elsewhere(engine, committed)
+            assert not committed.wait(timeout=0.5)  # it waits for our lock
+            writer.exec_driver_sql("UPDATE counter SET n = n + 10")
+            writer.commit()
+            other.join(timeout=10)
+            assert committed.is_set()
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT n FROM counter").scalar() == 11
+    finally:
+        engine.dispose()
