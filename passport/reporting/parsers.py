@@ -214,9 +214,13 @@ def read_xml(path: Path) -> Iterator[RawRecord]:
 
 
 def _iterate_xml(handle, tag: str, element_fields: dict) -> Iterator[RawRecord]:
+    """Only the end of each Completion reaches Python (``tag``): its fields are read from
+    its children, then it is dropped, so memory stays flat and the parser's C code does the
+    walking (a Python step per element cost a quarter of the XML job's parsing time)."""
     context = etree.iterparse(
         handle,
-        events=("start", "end"),
+        events=("end",),
+        tag=tag,
         schema=completion_schema(),
         resolve_entities=False,
         no_network=True,
@@ -226,36 +230,41 @@ def _iterate_xml(handle, tag: str, element_fields: dict) -> Iterator[RawRecord]:
         remove_pis=True,
     )
     number = 0
-    checked_doctype = False
     try:
-        for event, element in context:
-            if not checked_doctype:
-                checked_doctype = True
-                docinfo = element.getroottree().docinfo
-                if docinfo.doctype or docinfo.internalDTD is not None:
-                    raise FileRefused("XML files with a DTD (DOCTYPE) are refused.")
-                if element.tag != f"{{{XML_NAMESPACE}}}CompletionBatch":
-                    raise FileRefused(
-                        f"The root element must be CompletionBatch in namespace {XML_NAMESPACE}."
-                    )
-            if event != "end" or element.tag != tag:
-                continue
+        for _event, element in context:
+            if number == 0:
+                _check_document(element.getroottree())
             number += 1
             if number > MAX_ROWS:
                 raise FileRefused(_TOO_MANY_ROWS)
-            values = {
-                element_fields[child.tag]: (child.text or "").strip()
-                for child in element
-                if child.tag in element_fields and (child.text or "").strip()
-            }
+            values = {}
+            for child in element:
+                text = child.text
+                if text and (text := text.strip()):
+                    field = element_fields.get(child.tag)
+                    if field is not None:
+                        values[field] = text
             element.clear(keep_tail=False)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
+            parent = element.getparent()
+            while (previous := element.getprevious()) is not None:
+                parent.remove(previous)
             yield RawRecord(number, values)
+        if number == 0 and context.root is not None:
+            _check_document(context.root.getroottree())
     except etree.XMLSyntaxError as error:
         raise FileRefused(f"The XML file is not valid: {_xml_error(error)}") from None
     except etree.DocumentInvalid as error:
         raise FileRefused(f"The XML file does not follow the schema: {_xml_error(error)}") from None
+
+
+def _check_document(tree) -> None:
+    """A DTD of any kind is refused (it is never loaded nor expanded); the root must be
+    Passport's batch element."""
+    docinfo = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise FileRefused("XML files with a DTD (DOCTYPE) are refused.")
+    if tree.getroot().tag != f"{{{XML_NAMESPACE}}}CompletionBatch":
+        raise FileRefused(f"The root element must be CompletionBatch in namespace {XML_NAMESPACE}.")
 
 
 def _xml_error(error: Exception) -> str:

@@ -152,6 +152,13 @@ def test_xml_with_a_dtd_is_refused_and_nothing_is_expanded(tmp_path, content):
     assert "lollollol" not in str(refused.value)
 
 
+def test_xml_with_a_dtd_and_no_completions_is_refused(tmp_path):
+    content = b"""<?xml version="1.0"?><!DOCTYPE CompletionBatch [<!ENTITY a "b">]>
+<CompletionBatch xmlns="urn:passport:completions:v1"/>"""
+    with pytest.raises(FileRefused, match="DTD"):
+        list(read_xml(write(tmp_path, "evil.xml", content)))
+
+
 @pytest.mark.parametrize("content", [b"", b"<CompletionBatch", b"not xml at all", b"<Other/>"])
 def test_malformed_xml(tmp_path, content):
     with pytest.raises(FileRefused):
