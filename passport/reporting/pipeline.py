@@ -183,14 +183,14 @@ def _load_states(
     if not keys:
         return {}
     on, staged = _staged_keys_join(session, keys)
-    rows = session.execute(
+    rows = session.connection().execute(  # plain rows: no ORM result machinery per row
         sa.select(
             Completion.id,
             Completion.activity_id,
             Completion.learner_key,
             Completion.version,
             Completion.deleted_at,
-            *(getattr(Completion, name) for name in _COMPARED),
+            *(getattr(Completion, name).label(name) for name in _COMPARED),
         ).join_from(Completion, staged, on)
     )
     return {
