@@ -16,6 +16,8 @@ from pathlib import Path
 from flask import Flask
 from huey import RedisHuey, SqliteHuey
 
+from passport.sqlite_transactions import jobs_take_turns
+
 log = logging.getLogger("passport.jobs")
 
 _REDIS_URL = os.environ.get("PASSPORT_REDIS_URL")
@@ -68,9 +70,10 @@ def ensure_consumer() -> None:
 
 @huey.task(retries=0)
 def process_upload_job(upload_id: int) -> str:
+    from passport.extensions import db
     from passport.reporting.jobs import run_upload
 
-    with _current_app().app_context():
+    with _current_app().app_context(), jobs_take_turns(db.engine):
         status = run_upload(upload_id)
     if status == "done":
         enqueue_standings_refresh()
@@ -87,7 +90,7 @@ def refresh_standings_job() -> int:
     from passport.audit.standings import refresh_noted_boards
     from passport.extensions import db
 
-    with _current_app().app_context():
+    with _current_app().app_context(), jobs_take_turns(db.engine):
         return refresh_noted_boards(db.session)
 
 

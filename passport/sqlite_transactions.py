@@ -19,12 +19,18 @@ Which transactions begin IMMEDIATE:
 Plain reads stay deferred, so pages (an upload's progress bar included) keep loading while
 a long upload holds the write lock. PostgreSQL is untouched: it has row locks and no such
 failure.
+
+Background jobs also take turns (``jobs_take_turns``): SQLite has one writer, and a job
+waiting for it longer than ``busy_timeout`` (a second large upload behind a first) would
+fail with "database is locked" instead of simply starting after it.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import current_app, has_request_context, request
@@ -74,3 +80,17 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_will_write() else "BEGIN")
+
+
+_job_turn = threading.RLock()
+
+
+@contextmanager
+def jobs_take_turns(engine: Engine) -> Iterator[None]:
+    """On SQLite, let this process's background jobs write one after another (the embedded
+    queue runs them in threads of the web process); elsewhere, do nothing."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _job_turn:
+        yield

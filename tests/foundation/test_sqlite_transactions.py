@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from passport.accounts.access import is_static_endpoint
-from passport.sqlite_transactions import SAFE_METHODS, transaction_will_write
+from passport.sqlite_transactions import SAFE_METHODS, jobs_take_turns, transaction_will_write
 
 
 def test_jobs_and_commands_begin_as_writers(app) -> None:
@@ -106,3 +106,42 @@ def test_a_writer_holds_the_lock_and_the_other_waits_its_turn(app, tmp_path) -> 
             assert connection.exec_driver_sql("SELECT n FROM counter").scalar() == 11
     finally:
         engine.dispose()
+
+
+class _Engine:
+    def __init__(self, dialect: str) -> None:
+        self.dialect = type("Dialect", (), {"name": dialect})()
+
+
+def _job_in_thread(engine, order: list[str], name: str) -> threading.Thread:
+    def run() -> None:
+        with jobs_take_turns(engine):
+            order.append(f"{name} starts")
+            order.append(f"{name} ends")
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_background_jobs_take_turns_on_sqlite() -> None:
+    """A second upload waits for the first instead of timing out on SQLite's one writer."""
+    order: list[str] = []
+    engine = _Engine("sqlite")
+    with jobs_take_turns(engine):
+        order.append("first starts")
+        second = _job_in_thread(engine, order, "second")
+        second.join(timeout=0.3)
+        assert second.is_alive()  # waiting for its turn
+        order.append("first ends")
+    second.join(timeout=10)
+    assert order == ["first starts", "first ends", "second starts", "second ends"]
+
+
+def test_background_jobs_run_side_by_side_elsewhere() -> None:
+    order: list[str] = []
+    engine = _Engine("postgresql")
+    with jobs_take_turns(engine):
+        _job_in_thread(engine, order, "second").join(timeout=10)
+        order.append("first ends")
+    assert order == ["second starts", "second ends", "first ends"]
