@@ -32,7 +32,13 @@ from passport.reporting.records import (
 MAX_ROWS = 1_000_000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 250
-CALAMINE_MAX_ROWS = 150_000
+# calamine holds a sheet in memory at about 100 bytes a cell: 1,000,000 cells (100,000 rows
+# of the template's ten columns) peak at 258 MB in the upload job, 1,500,000 at 306 MB.
+CALAMINE_MAX_CELLS = 1_200_000
+# The fewest bytes of sheet XML a non-empty cell takes (`<c r="A2" t="s"><v>7</v></c>` is
+# 28; typical cells take 30-60): an upper bound on the cells when the sheet's
+# <dimension> is missing or understates it.
+_MIN_BYTES_PER_CELL = 60
 XML_NAMESPACE = "urn:passport:completions:v1"
 XSD_PATH = Path(__file__).resolve().parents[2] / "static" / "schemas" / "completions-v1.xsd"
 _TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
@@ -95,15 +101,15 @@ def check_xlsx_archive(path: Path) -> int:
 def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[RawRecord]:
     """Records from the first worksheet of an .xlsx file.
 
-    calamine (fast, ten times openpyxl) holds the whole sheet in memory, about 0.7 KB per
-    row; a sheet of more than ``CALAMINE_MAX_ROWS`` rows is streamed row by row instead
-    (``xlsx_stream``: lxml in C, only the shared strings held), so peak memory stays
-    bounded at any size.
+    calamine (fast, ten times openpyxl) holds the whole sheet in memory, about 100 bytes a
+    cell; a sheet of more than ``CALAMINE_MAX_CELLS`` cells is streamed row by row instead
+    (``xlsx_stream``: only the shared strings are held), so peak memory stays under 300 MB
+    at any size.
     """
     from python_calamine import CalamineError, CalamineWorkbook
 
     sheet_bytes = check_xlsx_archive(path)
-    if _estimated_rows(path, sheet_bytes) > CALAMINE_MAX_ROWS:
+    if not calamine_can_hold(path, sheet_bytes):
         yield from _read_xlsx_streaming(path, required)
         return
     try:
@@ -119,27 +125,42 @@ def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[
         workbook.close()
 
 
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+def calamine_can_hold(path: Path, sheet_bytes: int) -> bool:
+    """Whether the first sheet is small enough for calamine (see ``CALAMINE_MAX_CELLS``):
+    its cells by its <dimension>, or by its size when that says more."""
+    rows, columns = _dimension(path)
+    return max(rows * columns, sheet_bytes // _MIN_BYTES_PER_CELL) <= CALAMINE_MAX_CELLS
 
 
-def _estimated_rows(path: Path, sheet_bytes: int) -> int:
-    """Rows of the first sheet, from its <dimension> tag when present (it comes first),
-    else from its size at a conservative 100 bytes per row."""
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)\d+(?::([A-Z]+)(\d+))?"')
+
+
+def _dimension(path: Path) -> tuple[int, int]:
+    """(last row, columns) of the first sheet from its <dimension> tag, which comes first
+    in the sheet; (0, 0) when there is none."""
+    from openpyxl.utils.cell import column_index_from_string
+
     with zipfile.ZipFile(path) as archive:
         names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
         if names:
             with archive.open(names[0]) as sheet:
                 match = _DIMENSION.search(sheet.read(4096))
-                if match:
-                    return int(match.group(1))
-    return sheet_bytes // 100
+                if match and match.group(2):
+                    first, last, rows = match.group(1), match.group(2), match.group(3)
+                    columns = column_index_from_string(last.decode()) - column_index_from_string(
+                        first.decode()
+                    )
+                    return int(rows), columns + 1
+    return 0, 0
 
 
 def estimate_xlsx_rows(path: Path) -> int:
     """Data rows of an .xlsx (header excluded) without loading its sheet, for the
     progress bar; 0 for a file the parser will refuse anyway."""
     try:
-        return max(_estimated_rows(path, check_xlsx_archive(path)) - 1, 0)
+        sheet_bytes = check_xlsx_archive(path)
+        rows, _columns = _dimension(path)
+        return max((rows or sheet_bytes // 100) - 1, 0)
     except (FileRefused, zipfile.BadZipFile, OSError):
         return 0
 

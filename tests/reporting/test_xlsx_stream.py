@@ -142,10 +142,25 @@ def test_the_1904_date_system(tmp_path):
     assert _trimmed(iter_sheet_rows(path)) == _calamine_rows(path) == [[date(2026, 3, 1)]]
 
 
+def test_sheets_go_to_calamine_only_while_it_can_hold_them(tmp_path, monkeypatch):
+    path = write(tmp_path, "a.xlsx", xlsx_bytes([row(), row(), row()]))  # 4 rows, 10 columns
+    sheet_bytes = parsers.check_xlsx_archive(path)
+    assert parsers._dimension(path)[0] == 4
+    assert parsers.calamine_can_hold(path, sheet_bytes)
+    monkeypatch.setattr(parsers, "CALAMINE_MAX_CELLS", 39)  # by its <dimension>: 40 cells
+    assert not parsers.calamine_can_hold(path, sheet_bytes)
+    # No <dimension> (or one that understates the sheet): its size decides.
+    bare = write(tmp_path, "bare.xlsx", _package('<row r="1"><c><v>1</v></c></row>', None, STYLES))
+    assert parsers._dimension(bare) == (0, 0)
+    monkeypatch.setattr(parsers, "CALAMINE_MAX_CELLS", 10)
+    assert parsers.calamine_can_hold(bare, 600)
+    assert not parsers.calamine_can_hold(bare, 60 * 11)
+
+
 @pytest.fixture
 def streamed(monkeypatch):
     """Send every sheet, however small, down the streaming path."""
-    monkeypatch.setattr(parsers, "CALAMINE_MAX_ROWS", 0)
+    monkeypatch.setattr(parsers, "CALAMINE_MAX_CELLS", 0)
 
 
 def test_uploads_read_the_same_records_either_way(tmp_path, monkeypatch):
@@ -154,7 +169,7 @@ def test_uploads_read_the_same_records_either_way(tmp_path, monkeypatch):
     )
     path = write(tmp_path, "a.xlsx", content)
     fast = [(r.row_number, r.values) for r in read_xlsx(path)]
-    monkeypatch.setattr(parsers, "CALAMINE_MAX_ROWS", 0)
+    monkeypatch.setattr(parsers, "CALAMINE_MAX_CELLS", 0)
     assert [(r.row_number, r.values) for r in read_xlsx(path)] == fast
     assert fast[1][1][Field.FIRST_NAME] == "Zoë"
 
