@@ -172,6 +172,8 @@ def _read_xlsx_streaming(path: Path, required: list[Field]) -> Iterator[RawRecor
         yield from _records(iter_sheet_rows(path), required)
     except (SheetUnreadable, etree.XMLSyntaxError, zipfile.BadZipFile, ValueError) as error:
         raise FileRefused(f"This workbook could not be read: {error}") from None
+    except KeyError as error:  # a part the workbook names is not in the archive
+        raise FileRefused(f"This workbook could not be read: no part {error}") from None
 
 
 _ENCODING_SAMPLE = 65536

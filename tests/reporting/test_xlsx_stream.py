@@ -157,6 +157,20 @@ def test_sheets_go_to_calamine_only_while_it_can_hold_them(tmp_path, monkeypatch
     assert not parsers.calamine_can_hold(bare, 60 * 11)
 
 
+def _with_sheet(content: bytes, change) -> bytes:
+    """The package with its worksheet's XML changed by ``change`` (None: left out)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/data.xml":
+                if change is None:
+                    continue
+                data = change(data)
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def streamed(monkeypatch):
     """Send every sheet, however small, down the streaming path."""
@@ -176,15 +190,11 @@ def test_uploads_read_the_same_records_either_way(tmp_path, monkeypatch):
 
 def test_a_sheet_with_a_dtd_is_refused_before_any_entity_is_read(tmp_path, streamed):
     sheet = '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row>'
-    content = _package(sheet, None, STYLES)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/data.xml":
-                data = b'<!DOCTYPE worksheet [<!ENTITY lol "lollollol">]>' + data
-            target.writestr(item, data)
-    path = write(tmp_path, "evil.xlsx", buffer.getvalue())
+    content = _with_sheet(
+        _package(sheet, None, STYLES),
+        lambda xml: b'<!DOCTYPE worksheet [<!ENTITY lol "lollollol">]>' + xml,
+    )
+    path = write(tmp_path, "evil.xlsx", content)
     with pytest.raises(FileRefused, match="DTD") as refused:
         list(read_xlsx(path))
     assert "lollollol" not in str(refused.value)
@@ -200,5 +210,12 @@ def test_a_sheet_with_a_dtd_is_refused_before_any_entity_is_read(tmp_path, strea
 )
 def test_broken_sheets_are_refused_with_a_message(tmp_path, streamed, sheet):
     path = write(tmp_path, "broken.xlsx", _package(sheet, "<si><t>x</t></si>", STYLES))
+    with pytest.raises(FileRefused, match="could not be read"):
+        list(read_xlsx(path))
+
+
+def test_a_workbook_whose_sheet_is_missing_is_refused(tmp_path, streamed):
+    content = _with_sheet(_package('<row r="1"><c><v>1</v></c></row>', None, STYLES), None)
+    path = write(tmp_path, "hollow.xlsx", content)
     with pytest.raises(FileRefused, match="could not be read"):
         list(read_xlsx(path))
