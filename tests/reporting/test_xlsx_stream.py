@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from passport.reporting import parsers
 from passport.reporting.parsers import FileRefused, read_xlsx
 from passport.reporting.records import Field
-from passport.reporting.xlsx_stream import iter_sheet_rows
+from passport.reporting.xlsx_stream import SharedStrings, iter_sheet_rows
 from tests.reporting.helpers import row, write, xlsx_bytes
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -219,3 +219,17 @@ def test_a_workbook_whose_sheet_is_missing_is_refused(tmp_path, streamed):
     path = write(tmp_path, "hollow.xlsx", content)
     with pytest.raises(FileRefused, match="could not be read"):
         list(read_xlsx(path))
+
+
+def test_shared_strings_are_kept_compact_and_read_back_exactly(monkeypatch):
+    monkeypatch.setattr(SharedStrings, "_BATCH", 2)  # several joined batches, and a rest
+    texts = ["Activity ID", "", "Zoë", "O'Brien-Núñez", "タナカ", "A123456", "x"]
+    strings = SharedStrings()
+    for text in texts:
+        strings.append(text)
+    strings.finish()
+    assert len(strings) == len(texts)
+    assert [strings[i] for i in range(len(texts))] == texts
+    for outside in (-1, len(texts)):
+        with pytest.raises(IndexError):
+            strings[outside]
