@@ -498,12 +498,13 @@ READING = [
     "under the upload limit) peaked at 679 MB while its strings were a list, and at 235 MB "
     "for the whole upload job now. The old limit, 150,000 rows, let a sheet just under it "
     "peak above 300 MB and ignored extra columns.",
-    "- **Speed: not met, .xlsx on SQLite only at times.** The same code measured 10,525 "
-    "rows/s (.xlsx) and 10,393 (XML) on SQLite in a full run an hour before this one, and "
-    "8,000-9,000 in this and another: this shared machine's speed moves by a quarter "
-    "within the hour (the parse-only column moved as much), so SQLite .xlsx sits at the "
-    "10,000 target rather than safely above it. XML on SQLite went from about 8,000 to "
-    "8,500-10,400 rows/s, about half its target. PostgreSQL stays near 4,500 rows/s.",
+    "- **Speed: not met.** In this run (the fastest of two each) SQLite gives 8,638 rows/s "
+    "for .xlsx and 8,208 for XML; the same code gave 10,525 and 10,393 in a full run at "
+    "09:15 the same morning, and single runs of one job moved between 3,700 and 10,900. "
+    "This shared machine's speed moves by a quarter within the hour (the parse-only and "
+    "insert-only columns move as much), so SQLite .xlsx reaches the 10,000 target only at "
+    "its best. XML on SQLite went from about 8,000 to 8,200-10,400 rows/s, about half its "
+    "target. PostgreSQL stays near 4,400 rows/s.",
     "- **Where a record's time goes (SQLite, about 95 us):** inserting the completion about "
     "20 us in SQLite itself (13-17 us without the audit trigger: the unique key, two "
     "indexes, five foreign keys and six checks), validating its ten fields 15-20, parsing "
@@ -522,7 +523,7 @@ READING = [
     "would mean giving up those checks, which no change here does.",
     "- **What changed, second pass of 2026-12-01:** XML parsing hands Python only each "
     "Completion's end (an iterparse tag filter): parsing 100,000 records went from 2.85 s to "
-    "1.75 s, the XML job from about 8,000 to 8,500-10,400 rows/s; validated records and match "
+    "1.75 s, the XML job from about 8,000 to 8,200-10,400 rows/s; validated records and match "
     "results are NamedTuples (a frozen dataclass costs twice as much, and there are three "
     "a row); the chunk's roster and state reads skip the ORM's result machinery; large "
     "sheets are streamed with expat instead of openpyxl's read-only mode (parsing 150,000 "
