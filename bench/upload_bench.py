@@ -12,6 +12,7 @@ Results go to stdout and to docs/benchmarks.md (section "Uploads").
 from __future__ import annotations
 
 import argparse
+import atexit
 import itertools
 import json
 import os
@@ -374,6 +375,8 @@ def measure(url: str, case: str, path: Path, runs: int = 1) -> dict:
 
 
 def postgres_url() -> str | None:
+    """A fresh PostgreSQL database for this bench run, dropped again when it exits (each
+    holds a 150,000-licensee roster and the uploads' rows: hundreds of MB)."""
     try:
         import psycopg
 
@@ -381,10 +384,21 @@ def postgres_url() -> str | None:
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
             connection.execute(f'CREATE DATABASE "{name}"')
+        atexit.register(_drop_database, name)
         return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     except Exception as error:  # noqa: BLE001
         print(f"PostgreSQL skipped: {error}", file=sys.stderr)
         return None
+
+
+def _drop_database(name: str) -> None:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception as error:  # noqa: BLE001 - a leftover database is no reason to fail
+        print(f"Could not drop the bench database {name}: {error}", file=sys.stderr)
 
 
 def main() -> None:
