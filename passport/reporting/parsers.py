@@ -42,6 +42,16 @@ _MIN_BYTES_PER_CELL = 60
 XML_NAMESPACE = "urn:passport:completions:v1"
 XSD_PATH = Path(__file__).resolve().parents[2] / "static" / "schemas" / "completions-v1.xsd"
 _TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+# How every uploaded XML (a Passport batch, the parts of an .xlsx) is parsed with lxml: no
+# DTD loaded, no entity expanded, no network, no huge-tree escape from libxml2's limits.
+SAFE_XML_PARSING = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
 
 
 class FileRefused(DomainError):
@@ -136,22 +146,26 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)\d+(?::([A-Z]+)(\d+))?"')
 
 
 def _dimension(path: Path) -> tuple[int, int]:
-    """(last row, columns) of the first sheet from its <dimension> tag, which comes first
-    in the sheet; (0, 0) when there is none."""
+    """(last row, columns) of the first sheet, the one both readers read, from its
+    <dimension> tag, which comes first in the sheet; (0, 0) when there is none, or when
+    the workbook cannot say which sheet is first (the reader will refuse it)."""
     from openpyxl.utils.cell import column_index_from_string
 
+    from passport.reporting.xlsx_stream import SheetUnreadable, first_sheet_name
+
     with zipfile.ZipFile(path) as archive:
-        names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-        if names:
-            with archive.open(names[0]) as sheet:
-                match = _DIMENSION.search(sheet.read(4096))
-                if match and match.group(2):
-                    first, last, rows = match.group(1), match.group(2), match.group(3)
-                    columns = column_index_from_string(last.decode()) - column_index_from_string(
-                        first.decode()
-                    )
-                    return int(rows), columns + 1
-    return 0, 0
+        try:
+            name = first_sheet_name(archive)
+            sheet = archive.open(name)
+        except (SheetUnreadable, etree.XMLSyntaxError, KeyError):
+            return 0, 0
+        with sheet:
+            match = _DIMENSION.search(sheet.read(4096))
+    if not match or not match.group(2):
+        return 0, 0
+    first, last, rows = match.group(1), match.group(2), match.group(3)
+    columns = column_index_from_string(last.decode()) - column_index_from_string(first.decode())
+    return int(rows), columns + 1
 
 
 def estimate_xlsx_rows(path: Path) -> int:
@@ -240,12 +254,7 @@ def _iterate_xml(handle, tag: str, element_fields: dict) -> Iterator[RawRecord]:
         events=("end",),
         tag=tag,
         schema=completion_schema(),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        **SAFE_XML_PARSING,
     )
     number = 0
     try:

@@ -32,6 +32,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from passport.reporting.parsers import SAFE_XML_PARSING
+
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -40,22 +42,11 @@ class SheetUnreadable(ValueError):
     """The workbook's parts are missing or not what an .xlsx holds."""
 
 
-def _parser_options() -> dict[str, Any]:
-    return {
-        "resolve_entities": False,
-        "no_network": True,
-        "load_dtd": False,
-        "huge_tree": False,
-        "remove_comments": True,
-        "remove_pis": True,
-    }
-
-
 def _parse(archive: zipfile.ZipFile, name: str) -> etree._Element:
     """A small part of the workbook (workbook, relationships, styles), parsed whole."""
     try:
         with archive.open(name) as part:
-            tree = etree.parse(part, etree.XMLParser(**_parser_options()))
+            tree = etree.parse(part, etree.XMLParser(**SAFE_XML_PARSING))
     except KeyError:
         raise SheetUnreadable(f"the workbook has no {name}") from None
     if tree.docinfo.doctype:
@@ -76,6 +67,12 @@ def iter_sheet_rows(path: Path) -> Iterator[list[Any]]:
         shared = _shared_strings(archive, main)
         with archive.open(sheet_name) as sheet:
             yield from _rows(sheet, main, shared, date_styles, epoch)
+
+
+def first_sheet_name(archive: zipfile.ZipFile) -> str:
+    """The archive's part holding the workbook's first sheet, as calamine's index 0."""
+    workbook = _parse(archive, "xl/workbook.xml")
+    return _first_sheet_part(archive, workbook, etree.QName(workbook).namespace)
 
 
 def _first_sheet_part(archive: zipfile.ZipFile, workbook: etree._Element, main: str) -> str:
@@ -163,7 +160,7 @@ def _shared_strings(archive: zipfile.ZipFile, main: str) -> SharedStrings:
         return strings.finish()
     with archive.open(name) as part:
         for _event, item in etree.iterparse(
-            part, events=("end",), tag=f"{{{main}}}si", **_parser_options()
+            part, events=("end",), tag=f"{{{main}}}si", **SAFE_XML_PARSING
         ):
             strings.append(_text_of(item, main))
             item.clear(keep_tail=False)

@@ -155,6 +155,12 @@ def test_sheets_go_to_calamine_only_while_it_can_hold_them(tmp_path, monkeypatch
     monkeypatch.setattr(parsers, "CALAMINE_MAX_CELLS", 10)
     assert parsers.calamine_can_hold(bare, 600)
     assert not parsers.calamine_can_hold(bare, 60 * 11)
+    # The <dimension> is read from the workbook's first sheet, whatever its part is named.
+    named = _with_sheet(
+        _package('<row r="1"><c><v>1</v></c></row>', None, STYLES),
+        lambda xml: xml.replace(b"<sheetData>", b'<dimension ref="B2:D9"/><sheetData>'),
+    )
+    assert parsers._dimension(write(tmp_path, "named.xlsx", named)) == (9, 3)
 
 
 def _with_sheet(content: bytes, change) -> bytes:
