@@ -17,7 +17,13 @@ from passport.errors import Conflict, ValidationError
 from passport.reporting.models import ACTIVITY_TYPES, Activity, CreditType, Topic
 from passport.reporting.parsers import FileRefused, check_xlsx_archive
 from passport.reporting.pipeline import credit_type_lookup
-from passport.reporting.validation import QUARTER, fold, parse_credits, parse_date
+from passport.reporting.validation import (
+    CREDITS_CEILING,
+    QUARTER,
+    fold,
+    parse_credits,
+    parse_date,
+)
 
 ACTIVITY_COLUMNS = {
     "activityid": "activity_code",
@@ -64,8 +70,13 @@ def check_activity_values(values: ActivityValues) -> list[tuple[str, str]]:
         problems.append(("activity_type", "Unknown activity type."))
     if values.ends_on < values.starts_on:
         problems.append(("ends_on", "The end date is before the start date."))
-    if values.max_credits <= 0 or values.max_credits % QUARTER:
-        problems.append(("max_credits", "Must be more than 0, in quarter-hour steps."))
+    if not 0 < values.max_credits <= CREDITS_CEILING or values.max_credits % QUARTER:
+        problems.append(
+            (
+                "max_credits",
+                f"Must be more than 0 and at most {CREDITS_CEILING:,}, in quarter-hour steps.",
+            )
+        )
     if not values.credit_type_codes:
         problems.append(("credit_type_codes", "Choose at least one credit type."))
     return problems

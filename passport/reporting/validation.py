@@ -21,6 +21,11 @@ from passport.reporting.records import Field, RawRecord
 from passport.roster.identifiers import normalise_license_number, npi_is_valid
 
 QUARTER = Decimal("0.25")
+CREDITS_CEILING = Decimal(10_000)
+"""No activity gives more credits than this. It also keeps the arithmetic on credits (the
+quarter-hour test, rounding to hundredths) within Decimal's precision and the stored
+hundredths within an integer column: ``1E+30`` parses as a number, but is no amount of
+credit, and must be refused with a message rather than raise."""
 MAX_NAME_LENGTH = 100
 _DAYS_IN_MONTH = {
     1: 31,
@@ -412,6 +417,8 @@ def _check_credits(
         errors.append(RowError(Field.CREDITS, "Not a number."))
     elif credits <= 0:
         errors.append(RowError(Field.CREDITS, "Must be more than 0."))
+    elif credits > CREDITS_CEILING:
+        errors.append(RowError(Field.CREDITS, f"More than {CREDITS_CEILING:,} credits."))
     elif credits % QUARTER != 0:
         errors.append(RowError(Field.CREDITS, "Must be in quarter-hour steps (e.g. 1.25, 1.5)."))
     elif activity and credits > activity.max_credits:

@@ -190,6 +190,11 @@ def test_completion_date_outside_the_activity():
         ("10.25", "maximum"),
         ("abc", "Not a number"),
         ("NaN", "Not a number"),
+        # Found by Hypothesis: numbers too large for the quarter-hour test or for rounding
+        # to hundredths raised instead of being refused.
+        ("1E+30", "More than 10,000 credits"),
+        ("9" * 40, "More than 10,000 credits"),
+        ("10000.25", "More than 10,000 credits"),
     ],
 )
 def test_credit_rules(credits, message):
