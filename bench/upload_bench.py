@@ -384,6 +384,9 @@ def _store_only(session) -> tuple[int, float]:
     for table in ("upload_rows", "completion_versions", "completions", "audit_stale_licensees"):
         session.execute(sa.text(f"DELETE FROM {table}"))
     session.commit()
+    now = utcnow()
+    for row in rows:  # one moment for the whole write, as the job records it
+        row["reported_at"] = row["updated_at"] = now
     started = time.perf_counter()
     for start in range(0, len(first), CHUNK_SIZE):  # in file order, as the job goes
         chunk = [
@@ -395,7 +398,7 @@ def _store_only(session) -> tuple[int, float]:
             row["id"]: RecordState(None, {}, 1, False, [{"row_number": row_number}])
             for row, row_number in chunk
         }
-        write_versions(session, states, {key: key for key in states}, upload, None, utcnow())
+        write_versions(session, states, {key: key for key in states}, upload, None, now)
     session.commit()
     return len(rows), started
 

@@ -97,11 +97,14 @@ def _load_roster(session: Session, identities: Iterable[Identity]) -> tuple[dict
     ] + [sa.select(*columns).where(Licensee.npi.in_(chunk)) for chunk in _chunks(sorted(npis))]
     by_license: dict[tuple[int, str], _RosterEntry] = {}
     by_npi: dict[str, list[_RosterEntry]] = {}
-    # Plain column rows, read through the session's connection: the ORM's result machinery
-    # (made for entities) cost a few µs a row here for nothing.
+    # Plain column rows, read through the session's connection and fetched at once: the
+    # ORM's result machinery (made for entities) and a driver call per row cost a few µs a
+    # row here for nothing.
     connection = session.connection()
     for query in queries:
-        for id_, board_id, number, npi, last_name, dob_month, dob_day in connection.execute(query):
+        for id_, board_id, number, npi, last_name, dob_month, dob_day in connection.execute(
+            query
+        ).all():
             entry = _RosterEntry(
                 id_, board_id, number, npi, name_key(last_name), (dob_month, dob_day)
             )
