@@ -288,14 +288,7 @@ def run_case(url: str, case: str, path: str) -> dict:
             provider_id = db.session.scalar(
                 sa.select(Provider.id).where(Provider.accme_id == "BENCH")
             )
-            # A fresh start, with the standings current (see prepare_database).
-            for table in (
-                "upload_rows",
-                "completion_versions",
-                "completions",
-                "audit_stale_licensees",
-            ):
-                db.session.execute(sa.text(f"DELETE FROM {table}"))
+            _clear_uploaded_rows(db.session)  # a fresh start, the standings current
             upload = services.create_upload(
                 db.session,
                 provider_id=provider_id,
@@ -350,6 +343,15 @@ def run_case(url: str, case: str, path: str) -> dict:
     }
 
 
+def _clear_uploaded_rows(session) -> None:
+    """Delete every upload's rows and the audit notes they left (see prepare_database:
+    the standings stay current)."""
+    import sqlalchemy as sa
+
+    for table in ("upload_rows", "completion_versions", "completions", "audit_stale_licensees"):
+        session.execute(sa.text(f"DELETE FROM {table}"))
+
+
 def _store_only(session) -> tuple[int, float]:
     """The schema's floor: the rows the pipeline case stored, read back, deleted and
     written again chunk by chunk the way the job writes them (the licensees noted for the
@@ -380,9 +382,7 @@ def _store_only(session) -> tuple[int, float]:
         raise SystemExit("run the pipeline case first: it leaves the rows this case rewrites")
     by_id = {row["id"]: row for row in rows}
     upload = SimpleNamespace(id=first[0].upload_id)
-    # The same starting point as the pipeline case: its rows deleted and committed.
-    for table in ("upload_rows", "completion_versions", "completions", "audit_stale_licensees"):
-        session.execute(sa.text(f"DELETE FROM {table}"))
+    _clear_uploaded_rows(session)  # the pipeline case's starting point
     session.commit()
     now = utcnow()
     for row in rows:  # one moment for the whole write, as the job records it
