@@ -70,7 +70,8 @@ def check_activity_values(values: ActivityValues) -> list[tuple[str, str]]:
         problems.append(("activity_type", "Unknown activity type."))
     if values.ends_on < values.starts_on:
         problems.append(("ends_on", "The end date is before the start date."))
-    if not 0 < values.max_credits <= CREDITS_CEILING or values.max_credits % QUARTER:
+    credits = values.max_credits  # any Decimal a form parses: "NaN" and "1E+30" too
+    if not credits.is_finite() or not 0 < credits <= CREDITS_CEILING or credits % QUARTER:
         problems.append(
             (
                 "max_credits",

@@ -6,11 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 from passport.errors import ValidationError
+from passport.reporting.validation import CREDITS_CEILING
 
 
 def check_claimed_credits(credits: Decimal | None) -> Decimal:
-    if credits is None or credits <= 0:
+    """Credits a physician claims (a flag, a missing record, self-reported credit). A form
+    gives any Decimal it can parse, "NaN" and "1E+30" included: those are refused here
+    with a message, rather than raising on the comparison or overflowing the stored
+    hundredths."""
+    if credits is None or not credits.is_finite() or credits <= 0:
         raise ValidationError("Enter the credits, more than 0.", "credits")
+    if credits > CREDITS_CEILING:
+        raise ValidationError(f"At most {CREDITS_CEILING:,} credits.", "credits")
     if (credits * 4) != (credits * 4).to_integral_value():
         raise ValidationError("Credits are counted in quarter hours (0.25 steps).", "credits")
     return credits

@@ -139,6 +139,10 @@ def test_activity_create_edit_and_duplicate_id(staff_client, world, db_session):
         "/provider/activities/new", data={**form, "activity_code": "X", "max_credits": "1E+30"}
     )
     assert huge_credits.status_code == 200 and b"at most 10,000" in huge_credits.data
+    not_a_number = staff_client.post(
+        "/provider/activities/new", data={**form, "activity_code": "X", "max_credits": "NaN"}
+    )
+    assert not_a_number.status_code == 200 and b"at most 10,000" in not_a_number.data
     edited = staff_client.post(
         f"/provider/activities/{activity.id}/edit", data={**form, "title": "Renamed"}
     )

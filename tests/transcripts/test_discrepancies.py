@@ -214,6 +214,21 @@ def test_invalid_correction_is_shown_and_stores_nothing(db_session, scene):
 def test_flag_rules(db_session, scene):
     world, record = scene["world"], scene["record"]
     today = date.today()
+    for credits, message in (
+        ("NaN", "more than 0"),  # a form parses these: they must not raise
+        ("sNaN", "more than 0"),
+        ("Infinity", "more than 0"),
+        ("1E+30", "At most 10,000"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            discrepancies.flag_completion(
+                db_session,
+                user_id=world.physician.id,
+                completion=record,
+                kind="credits_wrong",
+                claim=discrepancies.Claim(credits=Decimal(credits)),
+                today=today,
+            )
     with pytest.raises(ValidationError, match="quarter hours"):
         discrepancies.flag_completion(
             db_session,

@@ -111,6 +111,8 @@ def test_rules_for_self_reported_credit(app, db_session, transcript_world):
     client = sign_in_as(app.test_client(), transcript_world.physician)
     for changes, message in (
         ({"credits": "1.3"}, "quarter hours"),
+        ({"credits": "NaN"}, "more than 0"),
+        ({"credits": "1E+30"}, "At most 10,000"),
         ({"completed_on": (date.today() + timedelta(days=2)).isoformat()}, "future"),
     ):
         page = client.post(
