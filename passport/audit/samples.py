@@ -17,6 +17,7 @@ from passport.errors import Forbidden, NotFound, ValidationError
 from passport.roster.models import Licensee
 
 MAX_SEED = 2**31 - 1
+MAX_SAMPLE_COUNT = 1_000_000  # past any roster; it also keeps the stored size an integer
 
 
 def _population(session: Session, board_id: int, starts_on: date, ends_on: date) -> list[int]:
@@ -52,8 +53,11 @@ def draw_sample(
     """Draw and save a sample; a seed is chosen (and recorded) when none is given."""
     if size_kind not in ("count", "percent"):
         raise ValidationError("Choose a number of licensees or a percentage.", "size_kind")
-    if size_value <= 0 or (size_kind == "percent" and size_value > 100):
-        raise ValidationError("Enter a number above 0 (a percentage at most 100).", "size_value")
+    if not 0 < size_value <= (100 if size_kind == "percent" else MAX_SAMPLE_COUNT):
+        raise ValidationError(
+            f"Enter a number from 1 to {MAX_SAMPLE_COUNT:,} (a percentage at most 100).",
+            "size_value",
+        )
     if ends_on < starts_on:
         raise ValidationError("The window ends before it starts.", "window_ends_on")
     population = _population(session, board_id, starts_on, ends_on)

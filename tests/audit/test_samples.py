@@ -54,7 +54,13 @@ def test_percent_and_a_recorded_random_seed(db_session, board_user, window):
 
 
 @pytest.mark.parametrize(
-    "values", [{"size_value": 0}, {"size_kind": "percent", "size_value": 101}, {"size_kind": "x"}]
+    "values",
+    [
+        {"size_value": 0},
+        {"size_kind": "percent", "size_value": 101},
+        {"size_kind": "x"},
+        {"size_value": 10**20},  # would overflow the stored size: refused, not a 500
+    ],
 )
 def test_bad_sizes_are_refused(db_session, board_user, window, values):
     with pytest.raises(ValidationError):
