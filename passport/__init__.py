@@ -15,6 +15,7 @@ from flask import Flask, render_template, request
 from passport import sqlite_transactions  # noqa: F401 - registers SQLite's connection setup
 from passport.config import load_settings
 from passport.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from passport.request_guards import IdConverter
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # templates/, static/ and migrations/ live beside the package at the repo's top level
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     instance_path.mkdir(parents=True, exist_ok=True)
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

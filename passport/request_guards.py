@@ -3,11 +3,27 @@
 A NUL byte cannot be stored in a PostgreSQL text column and has no business in a URL or a
 form, so a request carrying one is refused as malformed (400) before any query sees it,
 instead of failing deep in the database as a server error.
+
+An id in a URL is a database id (an INTEGER column): ``IdConverter`` matches only numbers
+that fit one, so ``/…/99999999999999999999999`` is a page that does not exist (404)
+rather than an overflow in the database driver (500).
 """
 
 from __future__ import annotations
 
 from flask import abort, request
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # the ids are INTEGER columns
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` bounded to the ids a table can hold (installed as ``int``)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)  # a route may still ask for less: int(max=…)
+        super().__init__(url_map, *args, **kwargs)
+
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -18,3 +34,10 @@ def refuse_nul_bytes() -> None:
         values += request.form.values()
     if any("\x00" in value for value in values):
         abort(400)
+
+
+def query_id(name: str) -> int | None:
+    """The query-string argument ``name`` as an id, or ``None`` when it is missing, not a
+    number, or past any id (which the database driver would refuse with an overflow)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 <= value <= MAX_ID else None

@@ -11,6 +11,7 @@ from passport.accounts.queries import list_users
 from passport.audit.queries import audit_object_types, audit_trail_page
 from passport.extensions import db
 from passport.reporting.models import Provider
+from passport.request_guards import query_id
 from passport.roster.models import Board
 from passport.roster.queries import contested_claims, current_holders
 
@@ -42,7 +43,7 @@ def audit_trail() -> str:
     filters = {
         "action": (request.args.get("action") or "").strip()[:60],
         "object_type": (request.args.get("object_type") or "").strip()[:40],
-        "object_id": request.args.get("object_id", type=int),
+        "object_id": query_id("object_id"),
     }
     page = audit_trail_page(db.session, request.args.get("page", 1, type=int) or 1, **filters)
     return render_template(

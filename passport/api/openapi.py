@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from flask import Flask
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from werkzeug.routing import IntegerConverter
 
 from passport.api import schemas
 from passport.api.oauth import ApiAccess
@@ -61,7 +62,7 @@ def _path_and_parameters(rule: Any) -> tuple[str, list[dict[str, Any]]]:
     for name in sorted(rule.arguments):
         converter = rule._converters[name]
         schema: dict[str, Any] = {"type": "string", "minLength": 1}
-        if type(converter).__name__ == "IntegerConverter":
+        if isinstance(converter, IntegerConverter):
             schema = {"type": "integer", "minimum": 0}
             if converter.max is not None:
                 schema["maximum"] = converter.max

@@ -44,7 +44,7 @@ Model = TypeVar("Model", bound=pydantic.BaseModel)
 MAX_BODY_BYTES = 16 * 1024 * 1024
 READ = (ApiScope.COMPLETIONS_READ,)
 WRITE = (ApiScope.COMPLETIONS_WRITE,)
-ID = "int(max=2147483647)"
+ID = "int"  # bounded to the ids a table can hold (request_guards.IdConverter)
 
 
 def _rate_key() -> str:

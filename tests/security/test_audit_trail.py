@@ -55,6 +55,8 @@ def test_admins_read_and_filter_the_trail(admin_client, admin_user, db_session):
     filtered = admin_client.get("/admin/audit-trail?action=discrepancy.&object_id=42")
     assert b"discrepancy.raised" in filtered.data and b"license.linked" not in filtered.data
     assert b'method="post"' not in filtered.data.split(b"<main")[1]  # nothing here changes it
+    past_any_id = admin_client.get(f"/admin/audit-trail?object_id={10**25}")  # was a 500
+    assert past_any_id.status_code == 200 and b"discrepancy.raised" in past_any_id.data
 
 
 @pytest.mark.parametrize("role", ["physician", "provider", "board"])
