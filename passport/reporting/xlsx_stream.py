@@ -318,7 +318,10 @@ def _cell_value(kind, text, style, shared, date_styles, epoch) -> Any:
         return text == "1"
     number = float(text)
     if style is not None and int(style) in date_styles:
-        moment = from_excel(number, epoch)
+        try:
+            moment = from_excel(number, epoch)
+        except (OverflowError, ValueError):  # past year 9999 or not finite: no date, the
+            return number  # number itself, as calamine gives it (validation refuses it)
         if isinstance(moment, datetime) and moment.time() == MIDNIGHT:
             return moment.date()
         return moment

@@ -52,6 +52,21 @@ def test_an_openpyxl_workbook_reads_as_calamine_reads_it(tmp_path):
     assert streamed[3][4] == date(2026, 3, 1)
 
 
+def test_a_date_cell_past_year_9999_reads_as_its_number(tmp_path):
+    """Found in review: the streamed reader raised OverflowError (a failed upload job)
+    where calamine gives the number, which validation then refuses as no date."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for value in (3_000_000, 1e12, 46082):
+        sheet.append([value])
+        sheet.cell(row=sheet.max_row, column=1).number_format = "mm/dd/yyyy"
+    path = tmp_path / "a.xlsx"
+    workbook.save(path)
+    streamed = _trimmed(iter_sheet_rows(path))
+    assert streamed == _calamine_rows(path)
+    assert streamed == [[3_000_000], [1e12], [date(2026, 3, 1)]]
+
+
 def _package(sheet_xml: str, shared: str | None, styles: str, date1904: bool = False) -> bytes:
     """A minimal workbook as Excel writes one: shared strings, styles, relationships."""
     properties = '<workbookPr date1904="1"/>' if date1904 else ""
