@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 
 from passport import sqlite_transactions  # noqa: F401 - registers SQLite's connection setup
 from passport.config import load_settings
@@ -137,12 +137,17 @@ ERROR_PAGES = {
         "An unexpected error occurred on our side. Nothing you sent was half-saved; "
         "please try again in a moment.",
     ),
+    503: (
+        "Busy storing an upload",
+        "A large upload is being stored, and your change could not wait any longer for "
+        "it. Nothing was saved: please try again in a minute.",
+    ),
 }
 
 
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.exc import IntegrityError, OperationalError
     from werkzeug.exceptions import HTTPException
 
     from passport.api.problems import problem
@@ -177,6 +182,20 @@ def register_errorhandlers(app: Flask) -> None:
         app.logger.warning("Constraint violation answered with 409: %s", error.orig)
         db.session.rollback()
         return render_error_page(409)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError) -> Any:
+        """On SQLite (the embedded default) one transaction writes at a time: a change
+        that waited ``busy_timeout`` behind a large upload is refused, rolled back whole,
+        and answered 503 with a time to retry. Any other operational error is a 500."""
+        db.session.rollback()
+        if not sqlite_transactions.is_busy(error):
+            app.logger.exception("Database error")
+            return render_error_page(500)
+        app.logger.warning("SQLite stayed locked past busy_timeout: %s", request.path)
+        response = make_response(render_error_page(503))
+        response.headers["Retry-After"] = "60"
+        return response
 
     # Domain errors that escape a view: another tenant's object, or none at all.
     app.register_error_handler(Forbidden, lambda error: render_error_page(403))

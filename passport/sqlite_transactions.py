@@ -17,8 +17,9 @@ Which transactions begin IMMEDIATE:
   the worklist brings standings up to date, a PDF transcript records its issue).
 
 Plain reads stay deferred, so pages (an upload's progress bar included) keep loading while
-a long upload holds the write lock. PostgreSQL is untouched: it has row locks and no such
-failure.
+a long upload holds the write lock. A writer still waiting when ``busy_timeout`` runs out
+is refused: ``is_busy`` tells that error, which the app answers 503 "busy, try again"
+rather than 500. PostgreSQL is untouched: it has row locks and no such failure.
 
 Background jobs also take turns (``jobs_take_turns``): SQLite has one writer, and a job
 waiting for it longer than ``busy_timeout`` (a second large upload behind a first) would
@@ -42,6 +43,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A large upload holds the write lock for a while; other writers wait this long (ms).
 BUSY_TIMEOUT_MS = 30000
+
+
+def is_busy(error: Exception) -> bool:
+    """Whether a database error is SQLite's write lock still held after ``busy_timeout``
+    (another transaction, usually a large upload, was writing)."""
+    original = getattr(error, "orig", error)
+    return isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original)
 
 
 def writes_on_get(view: F) -> F:

@@ -3,14 +3,21 @@ concurrent commit makes it wait instead of failing with "database is locked"."""
 
 from __future__ import annotations
 
+import functools
 import inspect
+import sqlite3
 import threading
 
 import pytest
 import sqlalchemy as sa
 
 from passport.accounts.access import is_static_endpoint
-from passport.sqlite_transactions import SAFE_METHODS, jobs_take_turns, transaction_will_write
+from passport.sqlite_transactions import (
+    SAFE_METHODS,
+    is_busy,
+    jobs_take_turns,
+    transaction_will_write,
+)
 
 
 def test_jobs_and_commands_begin_as_writers(app) -> None:
@@ -145,3 +152,45 @@ def test_background_jobs_run_side_by_side_elsewhere() -> None:
         _job_in_thread(engine, order, "second").join(timeout=10)
         order.append("first ends")
     assert order == ["second starts", "second ends", "first ends"]
+
+
+def _raising(original, error: Exception):
+    @functools.wraps(original)  # keeps the view's access rule
+    def view(*args, **kwargs):
+        raise error
+
+    return view
+
+
+@pytest.mark.parametrize(
+    ("message", "status"), [("database is locked", 503), ("disk I/O error", 500)]
+)
+def test_a_write_refused_after_busy_timeout_is_a_503_to_retry(app, message, status) -> None:
+    """On SQLite a change that waited ``busy_timeout`` behind a large upload is answered
+    "busy, try again" (503, Retry-After), not "something went wrong"; nothing else is."""
+    error = sa.exc.OperationalError("UPDATE …", {}, sqlite3.OperationalError(message))
+    assert is_busy(error) is (status == 503)
+    original = app.view_functions["home.index"]
+    app.view_functions["home.index"] = _raising(original, error)
+    try:
+        response = app.test_client().get("/")
+    finally:
+        app.view_functions["home.index"] = original
+    assert response.status_code == status
+    if status == 503:
+        assert response.headers["Retry-After"] == "60"
+        assert b"Nothing was saved" in response.data
+
+
+def test_the_lock_error_sqlite_gives_is_told_as_busy(app, tmp_path) -> None:
+    engine = _two_connections(tmp_path)
+    try:
+        with app.app_context(), engine.connect() as writer, engine.connect() as other:
+            writer.begin()
+            writer.exec_driver_sql("UPDATE counter SET n = 1")  # holds the write lock
+            other.connection.driver_connection.execute("PRAGMA busy_timeout=50")  # not 30 s
+            with pytest.raises(sa.exc.OperationalError) as raised:
+                other.exec_driver_sql("UPDATE counter SET n = 2")  # begins IMMEDIATE: waits
+            assert is_busy(raised.value)
+    finally:
+        engine.dispose()
