@@ -10,9 +10,11 @@ the size limit, markup and Unicode that people (or attackers) put in names. (The
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 import pytest
 
+from passport.reporting.models import CreditType
 from passport.reporting.validation import ValidRecord
 from tests import factories
 from tests.conftest import sign_in_as
@@ -82,3 +84,129 @@ def test_unicode_names_are_stored_and_shown_as_sent(board_client, db_session, na
     response = board_client.get(f"/board/licensees/{licensee.id}")
     assert response.status_code == 200
     assert name in response.get_data(as_text=True)
+
+
+# What people (or attackers) type into a form's boxes: numbers Decimal parses but no amount
+# is ("NaN", "1E+30"), dates at and past the calendar's ends, text far past any length,
+# direction overrides and markup. "NaN", "Infinity" and "1E+30" in credit boxes, and a
+# 30-digit sample size, were 500s until 2026-12-01.
+HOSTILE_VALUES = [
+    "NaN",
+    "Infinity",
+    "1E+30",
+    "9" * 30,
+    "-1",
+    "0",
+    "1e-999999",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2026-02-30",
+    "13/45",
+    "A" + "9" * 40,
+    "x" * 5000,
+    "\u202e",
+    MARKUP,
+    "' OR 1=1 --",
+    "",
+]
+
+
+def _valid_forms(db_session, users_by_role) -> list[tuple[object, str, object]]:
+    """(user, URL, a function giving a valid form for post ``n``) for each form that takes
+    free text. A hostile value goes into one box of an otherwise valid form, so that the
+    domain rules behind the form see it: a form invalid elsewhere stops at its own checks."""
+    today = date.today()
+    provider = users_by_role["provider"]
+    activity = factories.ActivityFactory(provider=provider.provider, activity_code="HOSTILE-1")
+    activity.credit_types = [db_session.get(CreditType, "AMA_PRA_1")]
+    physician = users_by_role["physician"]
+    licensee = factories.LicenseeFactory(last_name="Hostile", expires_on=today + timedelta(days=90))
+    factories.LicenseLinkFactory(user=physician, licensee=factories.LicenseeFactory())
+    db_session.commit()
+    return [
+        (
+            provider,
+            "/provider/activities/new",
+            lambda n: {
+                "activity_code": f"NEW-{n}",
+                "title": "Opioid prescribing",
+                "activity_type": "live",
+                "starts_on": "2026-01-01",
+                "ends_on": "2026-01-02",
+                "max_credits": "3.5",
+                "credit_type_codes": ["AMA_PRA_1"],
+            },
+        ),
+        (
+            provider,
+            "/provider/completions/new",
+            lambda n: {
+                "record_action": "Add",
+                "activity_id": "HOSTILE-1",
+                "completion_date": today.strftime("%m/%d/%Y"),
+                "first_name": "Jane",
+                "last_name": f"Doe{'x' * (n % 20)}",
+                "date_of_birth": "04/12",
+                "licensing_state": "CA",
+                "license_or_npi": "A123456",
+                "credits": "1",
+                "credit_type": "AMA PRA Category 1 Credit",
+                "permission_scope": "activity",
+                "permission_attested": "y",
+            },
+        ),
+        (
+            physician,
+            "/physician/self-reported/new",
+            lambda n: {
+                "title": "Wilderness medicine course",
+                "provider_name": "Sierra Society",
+                "completed_on": (today - timedelta(days=12)).isoformat(),
+                "credits": "2.75",
+                "credit_type_code": "SELF_REPORTED",
+                "certificate": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "certificate.pdf"),
+            },
+        ),
+        (
+            physician,
+            "/physician/licenses/link",
+            lambda n: {
+                "board_id": str(licensee.board_id),
+                "license_number": licensee.license_number,
+                "last_name": "Hostile",
+                "date_of_birth": "04/12",
+            },
+        ),
+        (
+            users_by_role["board"],
+            "/board/samples",
+            lambda n: {
+                "title": "Spring audit",
+                "window_starts_on": today.isoformat(),
+                "window_ends_on": (today + timedelta(days=120)).isoformat(),
+                "size_kind": "count",
+                "size_value": "1",
+                "seed": "7",
+            },
+        ),
+    ]
+
+
+def test_every_form_answers_hostile_values_with_a_page_never_a_500(app, db_session, users_by_role):
+    """Each box of each form, one at a time, gets each of ``HOSTILE_VALUES`` while the
+    rest of the form is valid: the form comes back with its errors, or the change is
+    made; the app never fails (in tests an exception would propagate here)."""
+    posted = 0
+    for user, url, valid_form in _valid_forms(db_session, users_by_role):
+        client = sign_in_as(app.test_client(), user)
+        first = client.post(url, data=valid_form(0), content_type="multipart/form-data")
+        assert first.status_code == 302, (url, "the valid form must be valid")
+        for name in valid_form(0):
+            for value in HOSTILE_VALUES:
+                posted += 1
+                form = valid_form(posted) | {name: value}
+                response = client.post(url, data=form, content_type="multipart/form-data")
+                # 429: licence linking's attempts are limited, and this makes many
+                assert response.status_code in (200, 302, 429), (url, name, value)
+    assert posted > 400
