@@ -112,19 +112,35 @@ HOSTILE_VALUES = [
 ]
 
 
-def _valid_forms(db_session, users_by_role) -> list[tuple[object, str, object]]:
-    """(user, URL, a function giving a valid form for post ``n``) for each form that takes
-    free text. A hostile value goes into one box of an otherwise valid form, so that the
-    domain rules behind the form see it: a form invalid elsewhere stops at its own checks."""
+def _valid_forms(db_session, users_by_role) -> list[tuple]:
+    """(user, URL or a function giving the URL for post ``n``, a function giving a valid
+    form for post ``n``) for each form that takes free text. A hostile value goes into one
+    box of an otherwise valid form, so that the domain rules behind the form see it: a
+    form invalid elsewhere stops at its own checks."""
     today = date.today()
     provider = users_by_role["provider"]
     activity = factories.ActivityFactory(provider=provider.provider, activity_code="HOSTILE-1")
     activity.credit_types = [db_session.get(CreditType, "AMA_PRA_1")]
     physician = users_by_role["physician"]
     licensee = factories.LicenseeFactory(last_name="Hostile", expires_on=today + timedelta(days=90))
-    factories.LicenseLinkFactory(user=physician, licensee=factories.LicenseeFactory())
+    linked = factories.LicenseLinkFactory(user=physician, licensee=factories.LicenseeFactory())
     db_session.commit()
+
+    def a_new_completion_to_flag(n: int) -> str:  # a record can have one open flag
+        completion = factories.CompletionFactory(licensee=linked.licensee)
+        return f"/physician/completions/{completion.id}/flag"
+
     return [
+        (
+            physician,
+            a_new_completion_to_flag,
+            lambda n: {
+                "kind": "credits_wrong",
+                "credits": "1.5",
+                "completed_on": "",
+                "note": "My certificate says 1.5.",
+            },
+        ),
         (
             provider,
             "/provider/activities/new",
@@ -193,6 +209,12 @@ def _valid_forms(db_session, users_by_role) -> list[tuple[object, str, object]]:
     ]
 
 
+def _post(client, url, form: dict, n: int):
+    return client.post(
+        url(n) if callable(url) else url, data=form, content_type="multipart/form-data"
+    )
+
+
 def test_every_form_answers_hostile_values_with_a_page_never_a_500(app, db_session, users_by_role):
     """Each box of each form, one at a time, gets each of ``HOSTILE_VALUES`` while the
     rest of the form is valid: the form comes back with its errors, or the change is
@@ -200,13 +222,12 @@ def test_every_form_answers_hostile_values_with_a_page_never_a_500(app, db_sessi
     posted = 0
     for user, url, valid_form in _valid_forms(db_session, users_by_role):
         client = sign_in_as(app.test_client(), user)
-        first = client.post(url, data=valid_form(0), content_type="multipart/form-data")
+        first = _post(client, url, valid_form(0), 0)
         assert first.status_code == 302, (url, "the valid form must be valid")
         for name in valid_form(0):
             for value in HOSTILE_VALUES:
                 posted += 1
-                form = valid_form(posted) | {name: value}
-                response = client.post(url, data=form, content_type="multipart/form-data")
+                response = _post(client, url, valid_form(posted) | {name: value}, posted)
                 # 429: licence linking's attempts are limited, and this makes many
                 assert response.status_code in (200, 302, 429), (url, name, value)
     assert posted > 400
