@@ -17,6 +17,38 @@ from passport.reporting.records import COLUMN_TITLES, XML_ELEMENTS, Field
 HEADER = [COLUMN_TITLES[field] for field in Field]
 
 
+def activity_form(**changes) -> dict[str, object]:
+    """A valid web form for a new activity, with ``changes``."""
+    return {
+        "activity_code": "NEW-1",
+        "title": "Opioid prescribing",
+        "activity_type": "live",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-01-02",
+        "max_credits": "3.5",
+        "credit_type_codes": ["AMA_PRA_1"],
+        "topic_codes": ["substance_use"],
+    } | changes
+
+
+def completion_form(**changes) -> dict[str, object]:
+    """A valid web form for one learner's completion of ACT-1 today, with ``changes``."""
+    return {
+        "record_action": "Add",
+        "activity_id": "ACT-1",
+        "completion_date": date.today().strftime("%m/%d/%Y"),
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "date_of_birth": "04/12",
+        "licensing_state": "CA",
+        "license_or_npi": "A123456",
+        "credits": "1",
+        "credit_type": "AMA PRA Category 1 Credit",
+        "permission_scope": "activity",
+        "permission_attested": "y",
+    } | changes
+
+
 def row(**values) -> dict[Field, object]:
     """A valid record for the standard world, with ``values`` overriding fields."""
     base = {

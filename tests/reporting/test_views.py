@@ -13,7 +13,14 @@ from passport.models import Activity, Completion, Upload
 from passport.reporting import services
 from tests import factories
 from tests.conftest import sign_in_as
-from tests.reporting.helpers import csv_bytes, row, xlsx_bytes, xml_bytes
+from tests.reporting.helpers import (
+    activity_form,
+    completion_form,
+    csv_bytes,
+    row,
+    xlsx_bytes,
+    xml_bytes,
+)
 
 
 @pytest.fixture
@@ -82,20 +89,7 @@ def test_unmatched_record_can_be_corrected(staff_client, world, db_session):
 
 
 def test_web_form_shows_errors_inline_and_stores_nothing(staff_client, world, db_session):
-    form = {
-        "record_action": "Add",
-        "activity_id": "ACT-1",
-        "completion_date": "01/01/2000",
-        "first_name": "Jane",
-        "last_name": "Doe",
-        "date_of_birth": "02/30",
-        "licensing_state": "CA",
-        "license_or_npi": "A123456",
-        "credits": "1",
-        "credit_type": "AMA PRA Category 1 Credit",
-        "permission_scope": "activity",
-        "permission_attested": "y",
-    }
+    form = completion_form(completion_date="01/01/2000", date_of_birth="02/30")
     response = staff_client.post("/provider/completions/new", data=form)
     assert response.status_code == 200
     assert b"Outside the activity" in response.data and b"Not a real month and day" in response.data
@@ -114,16 +108,7 @@ def test_web_form_requires_permission(staff_client, world):
 
 
 def test_activity_create_edit_and_duplicate_id(staff_client, world, db_session):
-    form = {
-        "activity_code": "NEW-1",
-        "title": "Opioid prescribing",
-        "activity_type": "live",
-        "starts_on": "2026-01-01",
-        "ends_on": "2026-01-02",
-        "max_credits": "3.5",
-        "credit_type_codes": ["AMA_PRA_1"],
-        "topic_codes": ["substance_use"],
-    }
+    form = activity_form()
     assert staff_client.post("/provider/activities/new", data=form).status_code == 302
     activity = db_session.scalar(sa.select(Activity).where(Activity.activity_code == "NEW-1"))
     assert [t.code for t in activity.topics] == ["substance_use"]

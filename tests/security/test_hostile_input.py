@@ -18,6 +18,7 @@ from passport.reporting.models import CreditType
 from passport.reporting.validation import ValidRecord
 from tests import factories
 from tests.conftest import sign_in_as
+from tests.reporting.helpers import activity_form, completion_form
 from tests.reporting.test_validation import check, errors_of
 
 ONE_GIGABYTE = 1 << 30
@@ -144,33 +145,12 @@ def _valid_forms(db_session, users_by_role) -> list[tuple]:
         (
             provider,
             "/provider/activities/new",
-            lambda n: {
-                "activity_code": f"NEW-{n}",
-                "title": "Opioid prescribing",
-                "activity_type": "live",
-                "starts_on": "2026-01-01",
-                "ends_on": "2026-01-02",
-                "max_credits": "3.5",
-                "credit_type_codes": ["AMA_PRA_1"],
-            },
+            lambda n: activity_form(activity_code=f"NEW-{n}"),
         ),
         (
             provider,
             "/provider/completions/new",
-            lambda n: {
-                "record_action": "Add",
-                "activity_id": "HOSTILE-1",
-                "completion_date": today.strftime("%m/%d/%Y"),
-                "first_name": "Jane",
-                "last_name": f"Doe{'x' * (n % 20)}",
-                "date_of_birth": "04/12",
-                "licensing_state": "CA",
-                "license_or_npi": "A123456",
-                "credits": "1",
-                "credit_type": "AMA PRA Category 1 Credit",
-                "permission_scope": "activity",
-                "permission_attested": "y",
-            },
+            lambda n: completion_form(activity_id="HOSTILE-1"),
         ),
         (
             physician,
