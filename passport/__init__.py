@@ -188,10 +188,10 @@ def register_errorhandlers(app: Flask) -> None:
         """On SQLite (the embedded default) one transaction writes at a time: a change
         that waited ``busy_timeout`` behind a large upload is refused, rolled back whole,
         and answered 503 with a time to retry. Any other operational error is a 500."""
-        db.session.rollback()
         if not sqlite_transactions.is_busy(error):
             app.logger.exception("Database error")
-            return render_error_page(500)
+            return render_error_page(500)  # which rolls back
+        db.session.rollback()
         app.logger.warning("SQLite stayed locked past busy_timeout: %s", request.path)
         response = make_response(render_error_page(503))
         response.headers["Retry-After"] = "60"

@@ -44,7 +44,6 @@ Model = TypeVar("Model", bound=pydantic.BaseModel)
 MAX_BODY_BYTES = 16 * 1024 * 1024
 READ = (ApiScope.COMPLETIONS_READ,)
 WRITE = (ApiScope.COMPLETIONS_WRITE,)
-ID = "int"  # bounded to the ids a table can hold (request_guards.IdConverter)
 
 
 def _rate_key() -> str:
@@ -352,7 +351,7 @@ def list_completions() -> Response:
     return _json(completions.completions_page(db.session, current_provider_id(), query))
 
 
-@bp.get(f"/completions/<{ID}:completion_id>")
+@bp.get("/completions/<int:completion_id>")
 @api_scope(*READ)
 @operation(
     summary="Read a completion",
@@ -367,7 +366,7 @@ def get_completion(completion_id: int) -> Response:
     return _json(completions.completion_out(completion))
 
 
-@bp.delete(f"/completions/<{ID}:completion_id>")
+@bp.delete("/completions/<int:completion_id>")
 @api_scope(*WRITE)
 @operation(
     summary="Delete a completion (a new version; the history is kept)",
@@ -467,7 +466,7 @@ def list_uploads() -> Response:
     return _json(schemas.page_of(schemas.UploadPage, page, query.per_page, _upload_out))
 
 
-@bp.get(f"/uploads/<{ID}:upload_id>")
+@bp.get("/uploads/<int:upload_id>")
 @api_scope(*READ)
 @operation(
     summary="Read an upload's status and counts (poll this while it runs)",
@@ -479,7 +478,7 @@ def get_upload(upload_id: int) -> Response:
     return _json(_upload_out(_own_upload(upload_id)))
 
 
-@bp.get(f"/uploads/<{ID}:upload_id>/rows")
+@bp.get("/uploads/<int:upload_id>/rows")
 @api_scope(*READ)
 @operation(
     summary="Read an upload's row outcomes",
