@@ -23,11 +23,21 @@ def _rules(app) -> list[Rule]:
     return [rule for rule in app.url_map.iter_rules() if not is_static_endpoint(rule.endpoint)]
 
 
-def _url(rule: Rule) -> str:
-    values = {}
-    for name in rule.arguments - set(rule.defaults or {}):
-        converter = rule._converters[name]
-        values[name] = PLACEHOLDER["int" if isinstance(converter, IntegerConverter) else "string"]
+def _id_names(rule: Rule) -> set[str]:
+    return {
+        name
+        for name in rule.arguments - set(rule.defaults or {})
+        if isinstance(rule._converters[name], IntegerConverter)
+    }
+
+
+def _url(rule: Rule, an_id: int = PLACEHOLDER["int"]) -> str:
+    """The rule's URL with ``an_id`` for each id in it and a placeholder for other text."""
+    ids = _id_names(rule)
+    values = {
+        name: an_id if name in ids else PLACEHOLDER["string"]
+        for name in rule.arguments - set(rule.defaults or {})
+    }
     return rule.build(values | (rule.defaults or {}))[1]
 
 
@@ -90,11 +100,9 @@ def test_an_id_past_the_databases_integers_is_not_found(app, users_by_role):
     (a 500). Ids are matched only within an INTEGER column's range (``IdConverter``)."""
     checked = 0
     for rule in _rules(app):
-        names = rule.arguments - set(rule.defaults or {})
-        ids = {n for n in names if isinstance(rule._converters[n], IntegerConverter)}
-        if not ids:
+        if not _id_names(rule):
             continue
-        url = rule.build({n: 10**25 if n in ids else "placeholder" for n in names})[1]
+        url = _url(rule, an_id=10**25)
         for user in users_by_role.values():
             client = sign_in_as(app.test_client(), user)
             for method in _methods(rule):
