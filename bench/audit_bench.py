@@ -185,8 +185,8 @@ def _change_credit(board_id: int, licensees: int) -> None:
 
 
 def measure(url: str, licensees: int) -> dict[str, float]:
-    from passport.audit.standings import refresh_standings
     from passport.audit.worklist import AuditFilters, all_rows
+    from passport.compliance.standings import refresh_standings
     from passport.extensions import db
 
     started = time.perf_counter()
@@ -260,7 +260,7 @@ def main() -> None:
     lines += [
         "",
         "How to read it. The worklist reads each licensee's standing from `audit_standings`",
-        "(`passport/audit/standings.py`), so the audit of a window or of the whole roster, and",
+        "(`passport/compliance/standings.py`), so the audit of a window or of the whole roster, and",
         "the first page (counts, histogram and 50 rows, filtered, sorted and paged in SQL), cost",
         "the same whatever the number of completions. Database triggers note every change a",
         "standing depends on; before the worklist is read, the licensees noted are evaluated",

@@ -211,7 +211,7 @@ def prepare_database(url: str) -> None:
     from flask_migrate import upgrade
 
     from passport import MIGRATIONS_DIR, create_app
-    from passport.audit.standings import refresh_standings
+    from passport.compliance.standings import refresh_standings
     from passport.extensions import db
     from passport.models import Activity, Board, Licensee, Provider
     from passport.reporting.models import activity_credit_types
@@ -363,8 +363,8 @@ def _store_only(session) -> tuple[int, float]:
 
     import sqlalchemy as sa
 
-    from passport.audit.standings import note_stale
     from passport.bulk import insert_rows
+    from passport.compliance.standings import note_stale
     from passport.db import utcnow
     from passport.reporting.models import Completion, CompletionVersion
     from passport.reporting.pipeline import CHUNK_SIZE

@@ -94,7 +94,7 @@ def refresh_standings_command() -> None:
     """Evaluate the audit standings that wait for it: after a release that changed a
     requirement set, every licensee of that board (run it at deploy, so no auditor's page
     waits for it)."""
-    from passport.audit.standings import refresh_standings
+    from passport.compliance.standings import refresh_standings
     from passport.roster.models import Board
 
     for board in db.session.scalars(sa.select(Board).order_by(Board.code)).all():

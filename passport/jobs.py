@@ -87,7 +87,7 @@ def enqueue_upload(upload_id: int) -> None:
 
 @huey.task(retries=0)
 def refresh_standings_job() -> int:
-    from passport.audit.standings import refresh_noted_boards
+    from passport.compliance.standings import refresh_noted_boards
     from passport.extensions import db
 
     with _current_app().app_context(), jobs_take_turns(db.engine):

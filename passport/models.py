@@ -2,7 +2,8 @@
 
 from passport.accounts.models import RecoveryCode, User
 from passport.api.models import ApiClient, ApiToken, IdempotentRequest
-from passport.audit.models import AccessLogEntry, AuditCase, AuditEvent, AuditSample
+from passport.audit.models import AuditCase, AuditSample
+from passport.compliance.models import AuditStanding, StaleStanding, StandingsVersion
 from passport.db import Base
 from passport.pdf_transcripts.models import IssuedTranscript
 from passport.reporting.models import (
@@ -16,6 +17,7 @@ from passport.reporting.models import (
     UploadRow,
 )
 from passport.roster.models import Board, Licensee, LicenseLink, LinkAttempt
+from passport.trail.models import AccessLogEntry, AuditEvent
 from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfReportedCredit
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "AuditCase",
     "AuditEvent",
     "AuditSample",
+    "AuditStanding",
     "Base",
     "Board",
     "Completion",
@@ -41,6 +44,8 @@ __all__ = [
     "Provider",
     "RecoveryCode",
     "SelfReportedCredit",
+    "StaleStanding",
+    "StandingsVersion",
     "Topic",
     "Upload",
     "UploadRow",

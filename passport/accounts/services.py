@@ -24,11 +24,11 @@ from passport.accounts.passwords import (
 )
 from passport.accounts.permissions import Role
 from passport.accounts.queries import user_by_email
-from passport.audit.services import record_event
 from passport.db import utcnow
 from passport.errors import NotFound, ValidationError
 from passport.reporting.models import Provider
 from passport.roster.models import Board
+from passport.trail.services import record_event
 
 RESET_SALT = "passport.password-reset"
 

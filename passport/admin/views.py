@@ -8,12 +8,12 @@ from flask import Blueprint, render_template, request
 from passport.accounts.access import requires
 from passport.accounts.permissions import Permission
 from passport.accounts.queries import list_users
-from passport.audit.queries import audit_object_types, audit_trail_page
 from passport.extensions import db
 from passport.reporting.models import Provider
 from passport.request_guards import query_id
 from passport.roster.models import Board
 from passport.roster.queries import contested_claims, current_holders
+from passport.trail.queries import audit_object_types, audit_trail_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from passport.api import schemas
 from passport.errors import NotFound, ValidationError
+from passport.paging import paginate
 from passport.reporting.activities import ActivityValues, save_activity
 from passport.reporting.models import Activity, CreditType, Topic
-from passport.reporting.queries import paginate
 
 SELF_REPORTED = "SELF_REPORTED"
 

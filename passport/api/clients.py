@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.api.models import ApiClient, ApiScope, ApiToken, digest
-from passport.audit.services import record_event
 from passport.db import utcnow
 from passport.errors import Forbidden, NotFound, ValidationError
+from passport.trail.services import record_event
 
 
 @dataclass(frozen=True)

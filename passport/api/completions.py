@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from passport.api import schemas
 from passport.api.models import ApiClient
+from passport.paging import paginate
 from passport.reporting import services as reporting
 from passport.reporting.matching import MATCH_REASONS
 from passport.reporting.models import Activity, Completion, ConsentBasis, MatchStatus
 from passport.reporting.outcomes import iter_upload_rows
 from passport.reporting.prevalidation import prevalidate_records
-from passport.reporting.queries import paginate
 from passport.reporting.records import Field, RawRecord
 
 # Where each pipeline field lives in an API record (the licence field is either name).

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.audit.models import CASE_STATUSES, AuditCase, AuditSample
-from passport.audit.services import record_event
 from passport.errors import Forbidden, NotFound, ValidationError
 from passport.roster.models import Licensee
+from passport.trail.services import record_event
 
 MAX_SEED = 2**31 - 1
 MAX_SAMPLE_COUNT = 1_000_000  # past any roster; it also keeps the stored size an integer

@@ -13,23 +13,23 @@ from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.audit import export, worklist
 from passport.audit import samples as audit_samples
-from passport.audit.evaluation import evaluate_licensees
 from passport.audit.forms import SampleForm, VerdictForm
 from passport.audit.models import CASE_STATUSES
 from passport.audit.queries import (
-    access_log_page,
     board_overview,
     licensee_completions,
     licensee_discrepancies,
     licensee_for_board,
 )
-from passport.audit.services import log_board_access
 from passport.audit.worklist import AuditFilters
+from passport.compliance.evaluation import evaluate_licensees
 from passport.errors import ValidationError
 from passport.extensions import db
 from passport.forms import show_validation_error
 from passport.requirements.engine import OVERALL_LABELS
 from passport.sqlite_transactions import writes_on_get
+from passport.trail.queries import access_log_page
+from passport.trail.services import log_board_access
 from passport.transcripts import discrepancy_queries
 
 bp = Blueprint("audit", __name__, url_prefix="/board")

@@ -1,7 +1,7 @@
 """The auditor's worklist: licensees renewing in a window, each evaluated against the
 board's requirement set, filtered, searched, sorted and counted.
 
-Each licensee's evaluation is kept in ``audit_standings`` (``audit.standings`` brings it
+Each licensee's evaluation is kept in ``audit_standings`` (``compliance.standings`` brings it
 up to date first), so filtering by status, sorting by hours, counting and paging are all
 plain SQL over the window.
 """
@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.models import AuditStanding
-from passport.audit.standings import refresh_standings, short_rule_labels
+from passport.compliance.models import AuditStanding
+from passport.compliance.standings import refresh_standings, short_rule_labels
 from passport.reporting.validation import parse_date
 from passport.requirements.engine import OVERALL_LABELS
 from passport.requirements.rules import requirement_set_for

@@ -16,7 +16,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.evaluation import evaluate_licensees
+from passport.compliance.evaluation import evaluate_licensees
 from passport.formatting import format_credits as hours
 from passport.formatting import format_date as us_date
 from passport.reporting.models import Completion

@@ -13,12 +13,12 @@ from werkzeug.wrappers import Response
 from passport.accounts.access import client_ip, public, requires
 from passport.accounts.permissions import Permission
 from passport.audit.queries import licensee_for_board
-from passport.audit.services import log_board_access
 from passport.extensions import db
 from passport.pdf_transcripts import services
 from passport.pdf_transcripts.document import Period
 from passport.roster import queries as roster_queries
 from passport.sqlite_transactions import writes_on_get
+from passport.trail.services import log_board_access
 from passport.transcripts.filters import TranscriptFilters
 
 bp = Blueprint("pdf_transcripts", __name__)

@@ -12,7 +12,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.services import record_event
 from passport.errors import Conflict, ValidationError
 from passport.reporting.models import ACTIVITY_TYPES, Activity, CreditType, Topic
 from passport.reporting.parsers import FileRefused, check_xlsx_archive
@@ -24,6 +23,7 @@ from passport.reporting.validation import (
     parse_credits,
     parse_date,
 )
+from passport.trail.services import record_event
 
 ACTIVITY_COLUMNS = {
     "activityid": "activity_code",

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.formatting import format_credits
+from passport.paging import PAGE_SIZE, Page, page_bounds
 from passport.reporting.models import Activity, Completion, CompletionVersion, UploadRow
-from passport.reporting.queries import PAGE_SIZE, Page, page_bounds
 from passport.reporting.records import Field
 
 _OUTCOME_OF_ACTION = {

@@ -28,6 +28,7 @@ from passport.reporting.records import (
     RawRecord,
     header_fields,
 )
+from passport.reporting.xml_safety import SAFE_XML_PARSING
 
 MAX_ROWS = 1_000_000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -42,16 +43,6 @@ _MIN_BYTES_PER_CELL = 60
 XML_NAMESPACE = "urn:passport:completions:v1"
 XSD_PATH = Path(__file__).resolve().parents[2] / "static" / "schemas" / "completions-v1.xsd"
 _TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
-# How every uploaded XML (a Passport batch, the parts of an .xlsx) is parsed with lxml: no
-# DTD loaded, no entity expanded, no network, no huge-tree escape from libxml2's limits.
-SAFE_XML_PARSING = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "huge_tree": False,
-    "remove_comments": True,
-    "remove_pis": True,
-}
 
 
 class FileRefused(DomainError):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.errors import Forbidden, NotFound
+from passport.paging import PAGE_SIZE, Page, paginate
 from passport.reporting.models import (
     Activity,
     Completion,
@@ -69,35 +70,6 @@ def recent_uploads(session: Session, provider_id: int, limit: int = 10) -> list[
             .limit(limit)
         )
     )
-
-
-PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    total: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-
-def page_bounds(
-    session: Session, query: sa.Select, page: int, size: int = PAGE_SIZE
-) -> tuple[int, int]:
-    """The page to show (clamped to those that exist) and the total number of rows."""
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    return max(1, min(page, max(1, -(-(total or 0) // size)))), total or 0
-
-
-def paginate(session: Session, query: sa.Select, page: int, size: int = PAGE_SIZE) -> Page:
-    page, total = page_bounds(session, query, page, size)
-    items = list(session.scalars(query.limit(size).offset((page - 1) * size)))
-    return Page(items, page, total, size)
 
 
 def activities_page(session: Session, provider_id: int, search: str, page: int) -> Page:

@@ -15,7 +15,6 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.services import record_event
 from passport.db import utcnow
 from passport.errors import DomainError, NotFound
 from passport.reporting.matching import match_identities
@@ -30,6 +29,7 @@ from passport.reporting.parsers import READERS, FileRefused, estimate_xlsx_rows
 from passport.reporting.pipeline import OutcomeCounts, apply_records, load_validation_context
 from passport.reporting.records import Field, RawRecord
 from passport.reporting.validation import Identity, RowError, ValidationContext, validate_identity
+from passport.trail.services import record_event
 
 COPY_BUFFER = 1024 * 1024
 

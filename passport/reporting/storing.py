@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.standings import note_stale
 from passport.bulk import insert_rows, insert_rows_returning_ids, stage_keys
+from passport.compliance.standings import note_stale
 from passport.reporting.matching import match_identities
 from passport.reporting.models import Completion, CompletionVersion, Upload
 

@@ -20,13 +20,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.services import record_event, record_events
 from passport.bulk import stage_keys
 from passport.reporting.parsers import MAX_ROWS, FileRefused, check_xlsx_archive
 from passport.reporting.services import rematch_unmatched
 from passport.reporting.validation import fold, parse_date, parse_dob
 from passport.roster.identifiers import normalise_license_number, npi_is_valid
 from passport.roster.models import Board, Licensee
+from passport.trail.services import record_event, record_events
 
 COLUMNS = {
     "licensenumber": "license_number",

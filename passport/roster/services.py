@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.services import record_event
 from passport.db import utcnow
 from passport.errors import Conflict, DomainError, NotFound, ValidationError
 from passport.reporting.validation import parse_dob
 from passport.roster.identifiers import name_key, normalise_license_number
 from passport.roster.models import Board, Licensee, LicenseLink, LinkAttempt
+from passport.trail.services import record_event
 
 GENERIC_FAILURE = (
     "We could not verify this licence. Check the board, the licence number, your last name "

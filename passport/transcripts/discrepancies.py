@@ -19,7 +19,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.services import record_event
 from passport.db import utcnow
 from passport.errors import Conflict, ValidationError
 from passport.reporting.models import (
@@ -32,6 +31,7 @@ from passport.reporting.outcomes import iter_upload_rows
 from passport.reporting.records import Field, RawRecord
 from passport.reporting.services import report_single_record
 from passport.roster.models import LicenseLink
+from passport.trail.services import record_event
 from passport.transcripts.models import OPEN_STATUSES, Discrepancy, DiscrepancyMessage
 from passport.transcripts.rules import check_claimed_credits, check_completion_date
 

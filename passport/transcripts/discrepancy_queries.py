@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.errors import Forbidden, NotFound
+from passport.paging import Page, paginate
 from passport.reporting.models import Activity, Provider
-from passport.reporting.queries import Page, paginate
 from passport.roster.models import Licensee, LicenseLink
 from passport.transcripts.models import OPEN_STATUSES, Discrepancy
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.errors import Forbidden, NotFound
+from passport.paging import PAGE_SIZE, Page, page_bounds
 from passport.reporting.models import (
     Activity,
     Completion,
@@ -25,7 +26,6 @@ from passport.reporting.models import (
     Topic,
     activity_topics,
 )
-from passport.reporting.queries import PAGE_SIZE, Page, page_bounds
 from passport.roster.models import LicenseLink
 from passport.transcripts.filters import TranscriptFilters
 from passport.transcripts.models import (

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
-from passport.audit.evaluation import evaluate_licensees
+from passport.compliance.evaluation import evaluate_licensees
 from passport.errors import Conflict, ValidationError
 from passport.extensions import db, limiter
 from passport.forms import choices, show_error, show_validation_error

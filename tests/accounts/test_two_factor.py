@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from passport.accounts import services, two_factor
 from passport.accounts.models import RecoveryCode
-from passport.audit.models import AuditEvent
 from passport.db import utcnow
+from passport.trail.models import AuditEvent
 from tests import factories
 from tests.conftest import TEST_PASSWORD, sign_in_as
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from passport.audit.models import AuditStanding, StaleStanding
+from passport.compliance.models import AuditStanding, StaleStanding
 from passport.models import Licensee
 from passport.roster.importer import import_roster
 from tests import factories
@@ -179,7 +179,7 @@ def test_missing_columns_are_a_clear_error(app, board_user):
 def test_every_licensee_created_updated_or_deactivated_is_in_the_audit_trail(
     db_session, board_user, tmp_path
 ):
-    from passport.audit.models import AuditEvent
+    from passport.trail.models import AuditEvent
 
     gone = factories.LicenseeFactory(license_number="A799998")
     _import(db_session, board_user, _file(tmp_path, HEADER + JANE + OMAR), full=True)

@@ -251,7 +251,7 @@ def test_a_chunk_of_new_completions_gets_the_ids_the_database_gave(db_session, w
 
 
 def test_an_upload_notes_its_matched_licensees_for_the_audit(db_session, world, tmp_path):
-    from passport.audit.models import StaleStanding
+    from passport.compliance.models import StaleStanding
 
     db_session.execute(sa.delete(StaleStanding))
     rows = [row(), row(credits="2"), row(license_or_npi="A999999")]  # the third is unmatched

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from passport.audit.models import AuditStanding, StaleStanding
+from passport.compliance.models import AuditStanding, StaleStanding
 from passport.models import Activity, Completion, Upload
 from passport.reporting import services
 from tests import factories

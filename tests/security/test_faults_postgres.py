@@ -222,7 +222,7 @@ def _set_credits(engine, completion_id: int, hours: int) -> None:
 def _earned(engine, licensee_id: int) -> Decimal:
     from sqlalchemy.orm import Session
 
-    from passport.audit.models import AuditStanding
+    from passport.compliance.models import AuditStanding
 
     with Session(engine) as session:
         return Decimal(session.get(AuditStanding, licensee_id).hours_earned_hundredths) / 100
@@ -231,7 +231,7 @@ def _earned(engine, licensee_id: int) -> Decimal:
 def _refresh(engine, board_id: int) -> int:
     from sqlalchemy.orm import Session
 
-    from passport.audit import standings
+    from passport.compliance import standings
 
     with Session(engine) as session:
         evaluated = standings.refresh_standings(session, board_id)
@@ -241,7 +241,7 @@ def _refresh(engine, board_id: int) -> int:
 
 def _refresh_racing(monkeypatch, engine, board_id: int, step: str, change) -> None:
     """A refresh during which ``change`` commits just before ``standings.<step>`` runs."""
-    from passport.audit import standings
+    from passport.compliance import standings
 
     original = getattr(standings, step)
 
@@ -285,7 +285,7 @@ def test_a_change_committed_during_a_refresh_is_never_lost(fresh_database, monke
 def test_two_refreshes_of_a_board_at_once_do_the_work_once(fresh_database):
     from sqlalchemy.orm import Session
 
-    from passport.audit import standings
+    from passport.compliance import standings
 
     engine, board_id, licensee_id, completion_id = _standing_world(fresh_database)
     first = Session(engine)

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from passport.extensions import db
 from passport.models import CreditType
-from passport.reporting.queries import PAGE_SIZE
+from passport.paging import PAGE_SIZE
 from passport.requirements.cycles import renewal_cycle
 from passport.transcripts import queries
 from passport.transcripts.filters import TranscriptFilters

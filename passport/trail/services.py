@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from passport.audit.models import AccessLogEntry, AuditEvent
 from passport.bulk import insert_rows
+from passport.trail.models import AccessLogEntry, AuditEvent
 
 
 def record_event(

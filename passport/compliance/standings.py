@@ -32,9 +32,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.audit.evaluation import measure_totals
-from passport.audit.models import AuditStanding, StaleStanding, StandingsVersion
 from passport.bulk import insert_rows, stage_keys
+from passport.compliance.evaluation import measure_totals
+from passport.compliance.models import AuditStanding, StaleStanding, StandingsVersion
 from passport.db import utcnow
 from passport.requirements.engine import LicenseeFacts, evaluate_totals
 from passport.requirements.rules import RequirementSet, requirement_set_for

@@ -14,15 +14,15 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from passport.audit import standings
-from passport.audit.evaluation import evaluate_licensees
-from passport.audit.models import AuditStanding, StaleStanding
-from passport.audit.standings import refresh_standings
 from passport.audit.worklist import AuditFilters, all_rows, worklist
+from passport.compliance import standings
+from passport.compliance.evaluation import evaluate_licensees
+from passport.compliance.models import AuditStanding, StaleStanding
+from passport.compliance.standings import refresh_standings
 from passport.db import utcnow
 from passport.models import Completion, Licensee, Topic
 from tests import factories
-from tests.audit.test_bulk_evaluation import _board, _scatter
+from tests.compliance.test_bulk_evaluation import _board, _scatter
 
 EVERYONE = AuditFilters(date(1900, 1, 1), date(2200, 1, 1))
 

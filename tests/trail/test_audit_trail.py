@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from passport.audit.models import AuditEvent
-from passport.audit.services import record_event
+from passport.trail.models import AuditEvent
+from passport.trail.services import record_event
 from passport.transcripts import discrepancies
 from tests import factories
 from tests.conftest import sign_in_as

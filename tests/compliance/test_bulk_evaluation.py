@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from passport.audit.evaluation import evaluate_licensees, facts_of, measure_totals
 from passport.audit.worklist import AuditFilters, all_rows
+from passport.compliance.evaluation import evaluate_licensees, facts_of, measure_totals
 from passport.db import utcnow
 from passport.models import Board, Licensee, Topic
 from passport.requirements.engine import evaluate_totals, measures_of
