@@ -11,12 +11,13 @@ from passport.reporting.models import (
     Completion,
     CompletionVersion,
     CreditType,
+    IdentityAttempt,
     Provider,
     Topic,
     Upload,
     UploadRow,
 )
-from passport.roster.models import Board, Licensee, LicenseLink, LinkAttempt
+from passport.roster.models import Board, Licensee, LicenseLink, LicenseLinkCode, LinkAttempt
 from passport.trail.models import AccessLogEntry, AuditEvent
 from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfReportedCredit
 
@@ -36,9 +37,11 @@ __all__ = [
     "CreditType",
     "Discrepancy",
     "IdempotentRequest",
+    "IdentityAttempt",
     "IssuedTranscript",
     "DiscrepancyMessage",
     "LicenseLink",
+    "LicenseLinkCode",
     "Licensee",
     "LinkAttempt",
     "Provider",

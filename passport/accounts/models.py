@@ -42,6 +42,9 @@ class User(UserMixin, Base):
     # Bumped on every password change: sessions carrying an older value end at once.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the owner proved the address (the link e-mailed at sign-up); a physician links
+    # no license before it.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Failed sign-ins in a row; each one past a few makes the next attempt wait longer.

@@ -32,3 +32,5 @@ class IssuedTranscript(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     row_count: Mapped[int] = mapped_column(sa.Integer)
+    # Set when the physician withdraws the transcript: /verify then says so.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

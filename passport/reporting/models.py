@@ -299,3 +299,29 @@ class CompletionVersion(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdentityAttempt(Base):
+    """One identity (last name and date of birth, as a digest) a provider sent for a
+    licensee that did not match, or that was held back unanswered because too many
+    different identities had been tried for that licensee (``reporting.identity_guard``).
+    Matching identities leave no row: the answer to them is the truth the provider holds."""
+
+    __tablename__ = "identity_attempts"
+    __table_args__ = (
+        sa.UniqueConstraint("provider_id", "licensee_id", "identity_key"),
+        sa.CheckConstraint("state IN ('differs', 'held')", name="state_known"),
+        sa.Index("ix_identity_attempts_licensee", "licensee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("providers.id", ondelete="CASCADE"))
+    licensee_id: Mapped[int] = mapped_column(sa.ForeignKey("licensees.id", ondelete="CASCADE"))
+    identity_key: Mapped[str] = mapped_column(sa.String(32))
+    state: Mapped[str] = mapped_column(sa.String(10))
+    first_tried_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_tried_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+
+    provider = relationship("Provider")
+    licensee = relationship("Licensee")

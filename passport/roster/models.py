@@ -43,6 +43,9 @@ class Licensee(Base):
     board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="RESTRICT"))
     license_number: Mapped[str] = mapped_column(sa.String(20))
     npi: Mapped[str | None] = mapped_column(sa.String(10))
+    # The licensee's address as the board has it (a roster column): linking the license
+    # sends a one-time code there, and the holder is told there when it is linked.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     first_name: Mapped[str] = mapped_column(sa.String(100))
     last_name: Mapped[str] = mapped_column(sa.String(100))
     dob_month: Mapped[int] = mapped_column(sa.SmallInteger)
@@ -112,3 +115,23 @@ class LinkAttempt(Base):
 
     user = relationship("User")
     board = relationship(Board)
+
+
+class LicenseLinkCode(Base):
+    """A one-time code sent to the roster's address for a licensee: the license links to
+    the account only once the code is typed. Only a digest is kept."""
+
+    __tablename__ = "license_link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    licensee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("licensees.id", ondelete="CASCADE"), index=True
+    )
+    code_digest: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    failed_tries: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    licensee = relationship("Licensee")
