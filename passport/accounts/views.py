@@ -37,6 +37,7 @@ from passport.errors import ValidationError
 from passport.extensions import db, limiter
 from passport.forms import show_error, show_validation_error
 from passport.mail import send_mail
+from passport.urls import local_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -50,13 +51,6 @@ def _login_limit() -> str:
     return current_app.config["PASSPORT_LOGIN_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only follow ``next`` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_sign_in_email_key)
@@ -66,7 +60,7 @@ def sign_in() -> str | Response:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        next_path = _safe_next(request.args.get("next"))
+        next_path = local_path(request.args.get("next"))
         try:
             user = services.authenticate(db.session, form.email.data, form.password.data)
         except services.SignInDelayed as delayed:
