@@ -5,13 +5,16 @@ only: no inline script, no inline style, no other site, no framing. The template
 ``<script>`` body and no ``style`` attribute (charts are SVG attributes), so the policy
 costs nothing and turns an escaping mistake into a blocked script instead of an attack.
 HSTS is sent only over HTTPS, where it means something; behind a TLS-terminating proxy,
-set ``PASSPORT_PROXY_HOPS`` so Flask sees the original scheme.
+set ``PASSPORT_PROXY_HOPS`` so Flask sees the original scheme. Every answer but a static
+file is ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from passport.accounts.access import is_static_endpoint
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,6 +45,10 @@ ALWAYS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in ALWAYS.items():
         response.headers.setdefault(name, value)
+    if not is_static_endpoint(request.endpoint):
+        # Any page may show personal data (a signed-in user's records, the API's JSON, a
+        # /verify answer): no browser or proxy keeps a copy. Only static files are cached.
+        response.headers.setdefault("Cache-Control", "no-store")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -61,7 +61,7 @@ class AuditFilters:
             ends_on = starts_on + timedelta(days=800)
         status = args.get("status") or ""
         sort = args.get("sort") or "expires"
-        page = args.get("page", "1")
+        page = str(args.get("page", "1"))
         return cls(
             starts_on=starts_on,
             ends_on=ends_on,
@@ -69,7 +69,7 @@ class AuditFilters:
             specialty=(args.get("specialty") or "").strip()[:100],
             search=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "expires",
-            page=int(page) if str(page).isdigit() and len(str(page)) < 7 else 1,
+            page=int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
             problems=tuple(problems),
         )
 

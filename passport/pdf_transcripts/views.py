@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,6 +16,7 @@ from passport.audit.queries import licensee_for_board
 from passport.extensions import db
 from passport.pdf_transcripts import services
 from passport.pdf_transcripts.document import Period
+from passport.request_guards import query_id
 from passport.roster import queries as roster_queries
 from passport.sqlite_transactions import writes_on_get
 from passport.trail.services import log_board_access
@@ -49,11 +50,13 @@ def _send(issued: services.IssuedPdf) -> Response:
 @writes_on_get
 def physician_pdf() -> Response:
     """``license`` is one of the user's link ids, or ``all``."""
-    choice = request.args.get("license", "all")
-    if choice == "all" or not choice.isdigit():
+    if request.args.get("license", "all") == "all":
         links = roster_queries.links_of(db.session, current_user.id)
-    else:
-        links = [roster_queries.link_of(db.session, current_user.id, int(choice))]
+    else:  # a link id: anything else (not a number, past any id) is no such licence
+        link_id = query_id("license")
+        if link_id is None:
+            abort(404)
+        links = [roster_queries.link_of(db.session, current_user.id, link_id)]
     if not links:
         return redirect(url_for("transcripts.link_license"))
     issued = services.issue_transcript(

@@ -38,7 +38,7 @@ class TranscriptFilters:
             text = (args.get(name) or "").strip()
             if not text:
                 return None
-            if text.isdigit() and len(text) < 10:
+            if text.isascii() and text.isdigit() and len(text) < 10:  # not "²", "٣"
                 return int(text)
             problems.append(f"Ignored {name}: not a number.")
             return None
