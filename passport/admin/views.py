@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
-from passport.accounts.access import requires
+from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.accounts.queries import list_users
+from passport.admin.forms import ClearIdentityChecksForm
 from passport.extensions import db
+from passport.reporting import identity_guard
 from passport.reporting.models import Provider
 from passport.request_guards import query_id
 from passport.roster.models import Board
@@ -52,3 +56,38 @@ def audit_trail() -> str:
         filters=filters,
         object_types=audit_object_types(db.session),
     )
+
+
+@bp.route("/identity-checks")
+@requires(Permission.ADMIN_MANAGE)
+def identity_checks() -> str:
+    """Providers whose identity checks for a licensee were held back (the matching
+    guard, ``reporting.identity_guard``), with a button to clear each."""
+    return render_template(
+        "admin/identity_checks.html",
+        checks=identity_guard.suspicious_checks(db.session),
+        form=ClearIdentityChecksForm(formdata=None),
+        limit=identity_guard.MAX_DIFFERING_IDENTITIES,
+    )
+
+
+@bp.route("/identity-checks/clear", methods=["POST"])
+@requires(Permission.ADMIN_MANAGE)
+def clear_identity_checks() -> Response:
+    form = ClearIdentityChecksForm()
+    if not form.validate_on_submit():
+        flash("Nothing was cleared: the request was incomplete. Please try again.", "error")
+        return redirect(url_for("admin.identity_checks"))
+    matched = identity_guard.clear_checks(
+        db.session,
+        actor_user_id=current_user.id,
+        provider_id=int(form.provider_id.data),
+        licensee_id=int(form.licensee_id.data),
+        ip_address=client_ip(),
+    )
+    db.session.commit()
+    flash(
+        f"Cleared. The provider's held records were matched again: {matched} now match.",
+        "success",
+    )
+    return redirect(url_for("admin.identity_checks"))

@@ -405,11 +405,11 @@ def delete_completion(completion_id: int) -> Response:
 )
 def check_learners() -> Response:
     learners = _body(schemas.LearnerList)
-    return _json(
-        completions.check_learners(
-            db.session, provider_id=current_provider_id(), learners=learners, today=date.today()
-        )
+    answer = completions.check_learners(
+        db.session, provider_id=current_provider_id(), learners=learners, today=date.today()
     )
+    db.session.commit()  # the identities tried are counted (identity_guard)
+    return _json(answer)
 
 
 # Uploads --------------------------------------------------------------------------------

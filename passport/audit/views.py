@@ -26,6 +26,7 @@ from passport.compliance.evaluation import evaluate_licensees
 from passport.errors import ValidationError
 from passport.extensions import db
 from passport.forms import show_validation_error
+from passport.reporting import identity_guard
 from passport.requirements.engine import OVERALL_LABELS
 from passport.sqlite_transactions import writes_on_get
 from passport.trail.queries import access_log_page
@@ -140,6 +141,18 @@ def licensee(licensee_id: int) -> str:
         evaluation=evaluated.evaluation,
         completions=licensee_completions(db.session, found.id),
         discrepancies=licensee_discrepancies(db.session, found.id),
+    )
+
+
+@bp.route("/identity-checks")
+@requires(Permission.AUDIT_READ)
+def identity_checks() -> str:
+    """Providers that tried several different identities for one of the board's
+    licensees, and had further answers held back (``reporting.identity_guard``)."""
+    return render_template(
+        "board/identity_checks.html",
+        checks=identity_guard.suspicious_checks(db.session, current_user.board_id),
+        limit=identity_guard.MAX_DIFFERING_IDENTITIES,
     )
 
 

@@ -30,13 +30,19 @@ MATCH_REASONS = {
     "board's roster. Check the number and the licensing state.",
     MatchStatus.IDENTITY_MISMATCH: "A licensee with this licence number exists, but the last "
     "name or the date of birth differs from the board's record. Check both with the learner.",
-    MatchStatus.PENDING: "Not matched yet.",
+    MatchStatus.PENDING: "Waiting for matching. Several different names or dates of birth "
+    "have been sent for this licence recently, so Passport no longer says whether a new one "
+    "matches; the record waits until the board's administrators have reviewed them. Check "
+    "the learner's details with the learner.",
 }
 
 
 class MatchResult(NamedTuple):  # one per stored row
     status: MatchStatus
     licensee_id: int | None
+    roster_id: int | None = None
+    """The licensee the license number or NPI found, matched or not (for the guard in
+    ``identity_guard``; never shown to a provider)."""
 
     @property
     def reason(self) -> str:
@@ -129,8 +135,11 @@ def match_identities(session: Session, identities: list[Identity]) -> list[Match
             continue
         wanted = (name_key(identity.last_name), (identity.dob_month, identity.dob_day))
         found = next((c for c in candidates if (c.last_name_key, c.dob) == wanted), None)
+        # One roster id for the identifier, whichever candidate matched: an NPI held by
+        # two boards' licensees is one person to guard.
+        roster_id = min(c.id for c in candidates)
         if found is None:
-            results.append(MatchResult(MatchStatus.IDENTITY_MISMATCH, None))
+            results.append(MatchResult(MatchStatus.IDENTITY_MISMATCH, None, roster_id))
         else:
-            results.append(MatchResult(MatchStatus.MATCHED, found.id))
+            results.append(MatchResult(MatchStatus.MATCHED, found.id, roster_id))
     return results

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from passport.db import utcnow
 from passport.errors import DomainError, NotFound
+from passport.reporting.identity_guard import guarded_match
 from passport.reporting.matching import match_identities
 from passport.reporting.models import (
     Completion,
     CompletionVersion,
     ConsentBasis,
+    MatchStatus,
     Upload,
     UploadMethod,
 )
@@ -285,7 +287,7 @@ def correct_identity(
         raise RecordRejected(
             [RowError(Field.LICENSE_OR_NPI, "This learner already has a record for this activity.")]
         )
-    match = match_identities(session, [identity])[0]
+    match = guarded_match(session, provider_id, [identity], actor_user_id=user_id)[0]
     completion.first_name, completion.last_name = identity.first_name, identity.last_name
     completion.dob_month, completion.dob_day = identity.dob_month, identity.dob_day
     completion.license_state, completion.license_number = (
@@ -327,7 +329,9 @@ def rematch_unmatched(session: Session, board_id: int | None = None) -> int:
     """Match every unmatched live completion again (after a roster changes), in bulk.
 
     Returns how many became matched. ``board_id`` limits it to one board's licence numbers
-    (records identified by NPI only are always included).
+    (records identified by NPI only are always included). Records the identity guard
+    holds (``pending``) wait for an administrator's review instead: matching them here
+    would answer, later, the very attempts it held back.
     """
     query = sa.select(
         Completion.id,
@@ -339,7 +343,11 @@ def rematch_unmatched(session: Session, board_id: int | None = None) -> int:
         Completion.license_number,
         Completion.npi,
         Completion.board_id,
-    ).where(Completion.licensee_id.is_(None), Completion.deleted_at.is_(None))  # unmatched
+    ).where(
+        Completion.licensee_id.is_(None),  # unmatched
+        Completion.deleted_at.is_(None),
+        Completion.match_status != MatchStatus.PENDING.value,
+    )
     if board_id is not None:
         query = query.where(sa.or_(Completion.board_id == board_id, Completion.board_id.is_(None)))
     rows = session.execute(query).all()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from passport.bulk import insert_rows, insert_rows_returning_ids, stage_keys
 from passport.compliance.standings import note_stale
-from passport.reporting.matching import match_identities
+from passport.reporting.identity_guard import guarded_match
 from passport.reporting.models import Completion, CompletionVersion, Upload
 
 
@@ -50,7 +50,13 @@ def write_completions(
     matches = dict(
         zip(
             [key for key, _ in to_match],
-            match_identities(session, [s.identity for _, s in to_match]),
+            guarded_match(
+                session,
+                upload.provider_id,
+                [s.identity for _, s in to_match],
+                actor_user_id=upload.user_id,
+                now=now,
+            ),
             strict=True,
         )
     )

@@ -384,10 +384,13 @@ def prevalidate() -> str:
         stored = services.store_upload_file(form.file.data.stream, _upload_dir(), method)
         try:
             results = prevalidate_file(
-                db.session, stored.path, method, date.today(), _provider_id()
+                db.session, stored.path, method, date.today(), _provider_id(), current_user.id
             )
         except DomainError as error:
+            db.session.rollback()
             form.file.errors = [str(error)]
+        else:
+            db.session.commit()  # the identities tried are counted (identity_guard)
     return render_template("provider/prevalidate.html", form=form, results=results)
 
 
