@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, make_response, render_template, request
 
 from passport import sqlite_transactions  # noqa: F401 - registers SQLite's connection setup
-from passport.config import load_settings
+from passport.config import load_settings, trusted_hosts
 from passport.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 from passport.request_guards import IdConverter
 
@@ -36,6 +36,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings(instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+        if "TRUSTED_HOSTS" not in test_config:  # follow a base URL the test config gave
+            app.config["TRUSTED_HOSTS"] = trusted_hosts(
+                app.config["PASSPORT_BASE_URL"], app.config["PASSPORT_ENV"]
+            )
     instance_path.mkdir(parents=True, exist_ok=True)
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
@@ -57,8 +61,9 @@ def register_extensions(app: Flask) -> None:
     from passport import security_headers
     from passport.api.oauth import init_oauth
     from passport.jobs import bind_app
-    from passport.request_guards import refuse_nul_bytes
+    from passport.request_guards import refuse_nul_bytes, refuse_untrusted_host
 
+    app.before_request(refuse_untrusted_host)  # first: nothing runs for an unknown host
     security_headers.install(app)
     app.before_request(refuse_nul_bytes)
     app.before_request(refuse_unmarked_views)
@@ -148,10 +153,11 @@ ERROR_PAGES = {
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
     from sqlalchemy.exc import IntegrityError, OperationalError
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, SecurityError
 
     from passport.api.problems import problem
     from passport.errors import Forbidden, NotFound
+    from passport.request_guards import untrusted_host_answer
 
     def render_error_page(code: int) -> Any:
         if code not in ERROR_PAGES:
@@ -197,6 +203,8 @@ def register_errorhandlers(app: Flask) -> None:
         response.headers["Retry-After"] = "60"
         return response
 
+    app.register_error_handler(SecurityError, untrusted_host_answer)
+
     # Domain errors that escape a view: another tenant's object, or none at all.
     app.register_error_handler(Forbidden, lambda error: render_error_page(403))
     app.register_error_handler(NotFound, lambda error: render_error_page(404))
@@ -213,12 +221,14 @@ def register_template_helpers(app: Flask) -> None:
     from passport.accounts.permissions import Permission
     from passport.formatting import format_credits, format_date, format_datetime
     from passport.forms import control_attrs
+    from passport.urls import external_url
 
     app.jinja_env.filters["us_date"] = format_date
     app.jinja_env.filters["us_datetime"] = format_datetime
     app.jinja_env.filters["credits"] = format_credits
     app.jinja_env.globals["Permission"] = Permission
     app.jinja_env.globals["control_attrs"] = control_attrs
+    app.jinja_env.globals["external_url"] = external_url  # links from PASSPORT_BASE_URL
 
 
 def register_commands(app: Flask) -> None:

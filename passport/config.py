@@ -1,9 +1,11 @@
 """Settings from PASSPORT_* environment variables, with safe defaults for local use.
 
 Local use needs nothing set: a SQLite file and a secret key generated once, both kept in
-``instance/``. Production (``PASSPORT_ENV=production``) refuses to start unless the secret
-key and database URL are given explicitly, so a forgotten variable can never fall back to
-a throwaway key or a local file.
+``instance/``, and links to the local server. Production (``PASSPORT_ENV=production``)
+refuses to start unless the secret key, database URL, base URL and a shared rate-limit
+store are given explicitly, so a forgotten variable can never fall back to a throwaway
+key, a local file, links that follow the request's Host header, or limits each worker
+keeps to itself.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from passport.errors import ConfigurationError
 
@@ -36,17 +39,60 @@ def _local_secret_key(instance_path: Path) -> str:
     return key
 
 
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+
+
+def _base_url(value: str) -> str:
+    """The site's origin (``https://host[:port]``), from which every external link is
+    built; anything else (a path, a query, credentials, no scheme) is refused."""
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigurationError(
+            f"PASSPORT_BASE_URL must be the site's origin, like https://passport.example "
+            f"(no path), not {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def trusted_hosts(base_url: str, environment: str) -> list[str]:
+    """The hosts requests may name (Flask's TRUSTED_HOSTS): the base URL's, and in local
+    use the loopback names too, so http://localhost:5000 works beside 127.0.0.1."""
+    host = urlsplit(base_url).hostname or ""
+    if environment == PRODUCTION:
+        return [host]
+    return [host, *(name for name in LOCAL_HOSTS if name != host)]
+
+
 def load_settings(instance_path: Path) -> dict[str, Any]:
     """Build the Flask config mapping from the environment."""
     environment = _env("ENV", "development")
     database_url = _env("DATABASE_URL")
     secret_key = _env("SECRET_KEY")
+    base_url = _env("BASE_URL")
+    redis_url = _env("REDIS_URL")
+    # Limits kept in each worker's memory multiply with the workers; only an explicit
+    # PASSPORT_ALLOW_MEMORY_RATE_LIMITS=1 (one worker, say) lets production do without Redis.
+    shared_limits = redis_url or _env("ALLOW_MEMORY_RATE_LIMITS") == "1"
     if environment == PRODUCTION:
         missing = [
             name
             for name, value in (
                 ("PASSPORT_SECRET_KEY", secret_key),
                 ("PASSPORT_DATABASE_URL", database_url),
+                ("PASSPORT_BASE_URL", base_url),
+                ("PASSPORT_REDIS_URL (or PASSPORT_ALLOW_MEMORY_RATE_LIMITS=1)", shared_limits),
             )
             if not value
         ]
@@ -54,15 +100,17 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
             raise ConfigurationError(
                 "Refusing to start in production without " + " and ".join(missing) + "."
             )
+    base_url = _base_url(base_url or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}")
     if not database_url:
         database_url = f"sqlite:///{instance_path / 'passport.sqlite3'}"
     if not secret_key:
         secret_key = _local_secret_key(instance_path)
 
     secure_cookies = environment == PRODUCTION or _env("SECURE_COOKIES") == "1"
-    redis_url = _env("REDIS_URL")
     return {
         "PASSPORT_ENV": environment,
+        "PASSPORT_BASE_URL": base_url,
+        "TRUSTED_HOSTS": trusted_hosts(base_url, environment),
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -10,7 +10,7 @@ setup_python_env ""
 .venv/bin/flask --app passport db upgrade
 .venv/bin/flask --app passport seed-demo
 .venv/bin/flask --app passport refresh-standings
-PORT="${PORT:-5000}"
+export PORT="${PORT:-5000}"  # links (reset e-mails, the PDF) point to http://127.0.0.1:$PORT
 echo
 echo "Passport is running at http://127.0.0.1:${PORT}/  (Ctrl+C stops it)"
 exec .venv/bin/flask --app passport run --host 127.0.0.1 --port "$PORT"

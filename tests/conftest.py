@@ -57,6 +57,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "PASSPORT_UPLOAD_DIR": str(instance / "uploads"),
             "PASSPORT_CERTIFICATE_DIR": str(instance / "certificates"),
             "SERVER_NAME": "passport.test",
+            "PASSPORT_BASE_URL": "http://passport.test",  # every external link's origin
         }
     )
     # create_app configured argon2 from the settings above, before any hash is made.

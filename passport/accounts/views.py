@@ -37,7 +37,7 @@ from passport.errors import ValidationError
 from passport.extensions import db, limiter
 from passport.forms import show_error, show_validation_error
 from passport.mail import send_mail
-from passport.urls import local_path
+from passport.urls import external_url, local_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -212,7 +212,7 @@ def request_reset() -> str | Response:
         user = user_by_email(db.session, form.email.data)
         if user is not None and user.is_active_account:
             token = services.make_reset_token(current_app.config["SECRET_KEY"], user)
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = external_url("accounts.reset_password", token=token)
             send_mail(
                 current_app.config,
                 user.email,

@@ -36,6 +36,7 @@ from passport.jobs import enqueue_standings_refresh
 from passport.reporting import outcomes as reporting_outcomes
 from passport.reporting import queries as reporting_queries
 from passport.reporting.services import store_upload_file
+from passport.urls import base_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie is ever read, so there is nothing to forge
@@ -159,7 +160,7 @@ def issue_token() -> Response:
 @public
 def openapi_document() -> Response:
     return Response(
-        json.dumps(build_document(current_app, request.host_url.rstrip("/"))),
+        json.dumps(build_document(current_app, base_url())),
         mimetype="application/json",
     )
 
@@ -169,7 +170,7 @@ def openapi_document() -> Response:
 def reference() -> str:
     return render_template(
         "api/reference.html",
-        document=build_document(current_app, request.host_url.rstrip("/")),
+        document=build_document(current_app, base_url()),
         openapi_url=url_for("api.openapi_document"),
         describe_type=describe_type,
     )

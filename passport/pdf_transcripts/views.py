@@ -21,6 +21,7 @@ from passport.roster import queries as roster_queries
 from passport.sqlite_transactions import writes_on_get
 from passport.trail.services import log_board_access
 from passport.transcripts.filters import TranscriptFilters
+from passport.urls import external_url
 
 bp = Blueprint("pdf_transcripts", __name__)
 
@@ -31,7 +32,7 @@ def _period() -> Period:
 
 
 def _verify_url(code: str) -> str:
-    return url_for("pdf_transcripts.verify", code=code, _external=True)
+    return external_url("pdf_transcripts.verify", code=code)
 
 
 def _send(issued: services.IssuedPdf) -> Response:

@@ -81,6 +81,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run(flask + command, env=env, check=True, capture_output=True, cwd=REPO)
     port = _free_port()
+    env["PASSPORT_BASE_URL"] = f"http://127.0.0.1:{port}"  # the links it builds point here
     log = open(instance / "server.log", "wb")  # noqa: SIM115 - closed after the server stops
     server = subprocess.Popen(
         flask + ["run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],

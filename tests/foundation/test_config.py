@@ -37,6 +37,8 @@ def test_production_cookies_are_secure(tmp_path, monkeypatch):
     monkeypatch.setenv("PASSPORT_ENV", "production")
     monkeypatch.setenv("PASSPORT_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("PASSPORT_DATABASE_URL", "postgresql+psycopg://db/passport")
+    monkeypatch.setenv("PASSPORT_BASE_URL", "https://passport.mbc.example")
+    monkeypatch.setenv("PASSPORT_REDIS_URL", "redis://cache:6379/0")
     settings = load_settings(tmp_path)
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
