@@ -86,6 +86,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from passport.accounts.confirmation_views import bp as email_confirmation_bp
     from passport.accounts.views import bp as accounts_bp
     from passport.accounts.views import require_two_factor_enrolment
     from passport.admin.views import bp as admin_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         home_bp,
         accounts_bp,
+        email_confirmation_bp,
         transcripts_bp,
         reporting_bp,
         inbox_bp,

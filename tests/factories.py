@@ -66,6 +66,7 @@ class UserFactory(_Base):
     last_name = factory.Sequence(lambda n: f"Tester{n}")
     role = "physician"
     password_hash = factory.LazyFunction(password_hash)
+    email_verified_at = factory.LazyFunction(utcnow)  # the owner opened the confirmation link
 
 
 class ProviderStaffFactory(UserFactory):

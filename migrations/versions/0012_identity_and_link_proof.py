@@ -58,9 +58,26 @@ def upgrade():
     op.execute("UPDATE users SET email_verified_at = created_at WHERE role <> 'physician'")
     op.add_column('licensees', sa.Column('email', sa.String(length=254), nullable=True))
     op.add_column('issued_transcripts', sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True))
+    # Linking throttles per account and per client address, never per license; a code
+    # sent to the roster's address and the settling of a contested claim are outcomes too.
+    with op.batch_alter_table('link_attempts', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_link_attempts_outcome_known'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_link_attempts_outcome_known'),
+            "outcome IN ('linked', 'no_match', 'claimed_by_other', 'throttled', 'code_sent', "
+            "'bad_code', 'claim_resolved')",
+        )
+        batch_op.create_index('ix_link_attempts_address_at', ['ip_address', 'attempted_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('link_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_link_attempts_address_at')
+        batch_op.drop_constraint(batch_op.f('ck_link_attempts_outcome_known'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_link_attempts_outcome_known'),
+            "outcome IN ('linked', 'no_match', 'claimed_by_other', 'throttled')",
+        )
     op.drop_column('issued_transcripts', 'withdrawn_at')
     with op.batch_alter_table('licensees', schema=None) as batch_op:
         batch_op.drop_column('email')

@@ -10,11 +10,13 @@ from werkzeug.wrappers import Response
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.accounts.queries import list_users
-from passport.admin.forms import ClearIdentityChecksForm
+from passport.admin.forms import ClearIdentityChecksForm, MoveLinkForm
+from passport.errors import DomainError
 from passport.extensions import db
 from passport.reporting import identity_guard
 from passport.reporting.models import Provider
 from passport.request_guards import query_id
+from passport.roster import services as linking
 from passport.roster.models import Board
 from passport.roster.queries import contested_claims, current_holders
 from passport.trail.queries import audit_object_types, audit_trail_page
@@ -31,6 +33,7 @@ def home() -> str:
     contested = contested_claims(db.session)
     return render_template(
         "admin/home.html",
+        move_form=MoveLinkForm(formdata=None),
         boards=boards,
         providers=providers,
         staff=staff,
@@ -91,3 +94,26 @@ def clear_identity_checks() -> Response:
         "success",
     )
     return redirect(url_for("admin.identity_checks"))
+
+
+@bp.route("/contested/move", methods=["POST"])
+@requires(Permission.ADMIN_MANAGE)
+def move_link() -> Response:
+    """Give a contested license to the account that claimed it."""
+    form = MoveLinkForm()
+    if form.validate_on_submit():
+        try:
+            linking.move_link(
+                db.session,
+                actor_user_id=current_user.id,
+                licensee_id=int(form.licensee_id.data),
+                to_user_id=int(form.user_id.data),
+                ip_address=client_ip(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("The license now belongs to the account that claimed it.", "success")
+    return redirect(url_for("admin.home"))

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
+from passport.admin.forms import MoveLinkForm
 from passport.audit import export, worklist
 from passport.audit import samples as audit_samples
 from passport.audit.forms import SampleForm, VerdictForm
@@ -23,11 +24,13 @@ from passport.audit.queries import (
 )
 from passport.audit.worklist import AuditFilters
 from passport.compliance.evaluation import evaluate_licensees
-from passport.errors import ValidationError
+from passport.errors import DomainError, ValidationError
 from passport.extensions import db
 from passport.forms import show_validation_error
 from passport.reporting import identity_guard
 from passport.requirements.engine import OVERALL_LABELS
+from passport.roster import services as linking
+from passport.roster.queries import contested_claims, current_holders
 from passport.sqlite_transactions import writes_on_get
 from passport.trail.queries import access_log_page
 from passport.trail.services import log_board_access
@@ -142,6 +145,42 @@ def licensee(licensee_id: int) -> str:
         completions=licensee_completions(db.session, found.id),
         discrepancies=licensee_discrepancies(db.session, found.id),
     )
+
+
+@bp.route("/contested-links")
+@requires(Permission.AUDIT_READ)
+def contested_links() -> str:
+    """Second claims on the board's licensees, with a way to settle each."""
+    contested = contested_claims(db.session, board_id=current_user.board_id)
+    return render_template(
+        "board/contested_links.html",
+        contested=contested,
+        holders=current_holders(db.session, {a.licensee_id for a in contested}),
+        move_form=MoveLinkForm(formdata=None),
+    )
+
+
+@bp.route("/contested-links/move", methods=["POST"])
+@requires(Permission.AUDIT_READ)
+def move_link() -> Response:
+    form = MoveLinkForm()
+    if form.validate_on_submit():
+        try:
+            linking.move_link(
+                db.session,
+                actor_user_id=current_user.id,
+                licensee_id=int(form.licensee_id.data),
+                to_user_id=int(form.user_id.data),
+                board_id=current_user.board_id,
+                ip_address=client_ip(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("The license now belongs to the account that claimed it.", "success")
+    return redirect(url_for("audit.contested_links"))
 
 
 @bp.route("/identity-checks")

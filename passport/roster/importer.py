@@ -48,6 +48,9 @@ COLUMNS = {
     "licensestatus": "status",
     "specialty": "specialty",
     "npi": "npi",
+    "email": "email",
+    "emailaddress": "email",
+    "licenseeemail": "email",
     "attests25ofpatientsaged65orover": "attests_geriatric_patients",
     "over25percentpatients65": "attests_geriatric_patients",
     "geriatricattestation": "attests_geriatric_patients",
@@ -64,6 +67,7 @@ TITLES = {
     "expires_on": "Expires",
     "status": "Status",
     "npi": "NPI",
+    "email": "E-mail",
     "attests_geriatric_patients": "Attests 25% of patients aged 65 or over",
     "cme_waiver_on_file": "CME Waiver",
 }
@@ -79,11 +83,14 @@ _COMPARED = (
     "status",
     "specialty",
     "npi",
+    "email",
     "attests_geriatric_patients",
     "cme_waiver_on_file",
     "on_latest_roster",
 )
 _HEADER_NOISE = re.compile(r"[^a-z0-9]")
+# The roster's addresses are the board's data: checked for shape only, never for delivery.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -191,6 +198,9 @@ def check_row(values: dict[str, Any], pattern: re.Pattern) -> tuple[dict | None,
     npi = _text(values.get("npi")) or None
     if npi and not npi_is_valid(npi):
         errors.append((TITLES["npi"], "Not a valid 10-digit NPI."))
+    email = _text(values.get("email")).lower() or None
+    if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+        errors.append((TITLES["email"], "Not an e-mail address."))
     flags = {}
     for name in ("attests_geriatric_patients", "cme_waiver_on_file"):
         flags[name] = _yes(values.get(name))
@@ -210,6 +220,7 @@ def check_row(values: dict[str, Any], pattern: re.Pattern) -> tuple[dict | None,
         "status": status,
         "specialty": _text(values.get("specialty"))[:100] or None,
         "npi": npi,
+        "email": email,
         "on_latest_roster": True,
         **flags,
     }, []

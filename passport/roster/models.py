@@ -84,7 +84,15 @@ class LicenseLink(Base):
     user = relationship("User")
 
 
-LINK_ATTEMPT_OUTCOMES = ("linked", "no_match", "claimed_by_other", "throttled")
+LINK_ATTEMPT_OUTCOMES = (
+    "linked",
+    "no_match",
+    "claimed_by_other",
+    "throttled",
+    "code_sent",  # the details matched; the code went to the roster's address
+    "bad_code",  # a wrong or expired code was typed
+    "claim_resolved",  # a contested claim the board or an administrator settled
+)
 
 
 class LinkAttempt(Base):
@@ -100,6 +108,7 @@ class LinkAttempt(Base):
         sa.Index("ix_link_attempts_user_at", "user_id", "attempted_at"),
         sa.Index("ix_link_attempts_license_at", "board_id", "license_number", "attempted_at"),
         sa.Index("ix_link_attempts_outcome", "outcome"),
+        sa.Index("ix_link_attempts_address_at", "ip_address", "attempted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,16 +10,15 @@ from passport.errors import Forbidden, NotFound
 from passport.roster.models import Board, LicenseLink, LinkAttempt
 
 
-def contested_claims(session: Session, limit: int = 100) -> list[LinkAttempt]:
-    """Second claims on licences already linked to another account, newest first (admins)."""
-    return list(
-        session.scalars(
-            sa.select(LinkAttempt)
-            .where(LinkAttempt.outcome == "claimed_by_other")
-            .order_by(LinkAttempt.attempted_at.desc())
-            .limit(limit)
-        )
-    )
+def contested_claims(
+    session: Session, limit: int = 100, board_id: int | None = None
+) -> list[LinkAttempt]:
+    """Second claims on licenses already linked to another account, newest first (admins;
+    ``board_id``: one board's licensees)."""
+    query = sa.select(LinkAttempt).where(LinkAttempt.outcome == "claimed_by_other")
+    if board_id is not None:
+        query = query.where(LinkAttempt.board_id == board_id)
+    return list(session.scalars(query.order_by(LinkAttempt.attempted_at.desc()).limit(limit)))
 
 
 def board_choices(session: Session) -> list[tuple[str, str]]:

@@ -29,7 +29,8 @@ class RosterForm(FlaskForm):
         validators=[FileRequired(), FileAllowed(["csv", "xlsx"], "Use .csv or .xlsx.")],
         description="Columns: License Number, First Name, Last Name, Date of Birth (MM/DD), "
         "License Type, First Issued, Expires, Status, Specialty, NPI, Attests 25% of "
-        "patients aged 65 or over, CME Waiver.",
+        "patients aged 65 or over, CME Waiver, E-mail (a one-time code is sent there when a "
+        "physician links the license).",
     )
     full_roster = BooleanField(
         "This file is our whole roster: mark licensees who are not in it inactive"

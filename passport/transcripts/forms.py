@@ -24,7 +24,7 @@ from passport.reporting.forms import MultiCheckboxField
 class LinkLicenseForm(FlaskForm):
     board_id = SelectField("Board", validators=[DataRequired()])
     license_number = StringField(
-        "Licence number",
+        "License number",
         validators=[DataRequired(), Length(max=30)],
         description="As printed on your licence, e.g. A123456 (MBC) or 20A1234 (OMBC)",
     )
@@ -33,6 +33,14 @@ class LinkLicenseForm(FlaskForm):
         "Date of birth (month and day)",
         validators=[DataRequired(), Length(max=10)],
         description="MM/DD, e.g. 04/12. We never ask for the year.",
+    )
+
+
+class LinkCodeForm(FlaskForm):
+    code = StringField(
+        "Code from the e-mail",
+        validators=[DataRequired(), Length(max=20)],
+        description="Six digits. The code works for 30 minutes.",
     )
 
 

@@ -31,12 +31,13 @@ from passport.forms import choices, show_error, show_validation_error
 from passport.reporting.queries import topic_choices
 from passport.roster import queries as roster_queries
 from passport.roster import services as linking
-from passport.transcripts import discrepancies, discrepancy_queries, queries, services
+from passport.transcripts import discrepancies, discrepancy_queries, link_notices, queries, services
 from passport.transcripts.certificates import certificate_path, store_certificate
 from passport.transcripts.filters import CYCLES, VIEWS, TranscriptFilters
 from passport.transcripts.forms import (
     FindActivityForm,
     FlagForm,
+    LinkCodeForm,
     LinkLicenseForm,
     MessageForm,
     MissingForm,
@@ -73,7 +74,7 @@ def link_license() -> str | Response:
     form.board_id.choices = choices(roster_queries.board_choices(db.session))
     if form.validate_on_submit():
         try:
-            linking.link_license(
+            outcome = linking.link_license(
                 db.session,
                 user_id=current_user.id,
                 request=linking.LinkRequest(
@@ -87,14 +88,52 @@ def link_license() -> str | Response:
         except ValidationError as error:
             db.session.commit()  # the failed attempt counts toward throttling
             show_validation_error(form, error)
-        except (linking.LinkThrottled, Conflict) as error:
+        except (linking.LinkThrottled, linking.EmailNotConfirmed) as error:
             db.session.commit()
             show_error(form, str(error))
         else:
             db.session.commit()
-            flash("Licence linked. Every credit reported for it now appears here.", "success")
-            return redirect(url_for("transcripts.home"))
-    return render_template("physician/link_license.html", form=form)
+            if isinstance(outcome, linking.CodeSent):
+                link_notices.send_link_code(outcome)
+                return redirect(url_for("transcripts.confirm_link", code_id=outcome.code_id))
+            return _linked(outcome)
+    return render_template(
+        "physician/link_license.html",
+        form=form,
+        email_confirmed=current_user.email_verified_at is not None,
+    )
+
+
+def _linked(link) -> Response:  # noqa: ANN001 - a LicenseLink
+    link_notices.tell_holder_of_link(current_user, link.licensee)
+    flash("License linked. Every credit reported for it now appears here.", "success")
+    return redirect(url_for("transcripts.home"))
+
+
+@bp.route("/licenses/confirm/<int:code_id>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+@requires(Permission.LICENSES_LINK)
+def confirm_link(code_id: int) -> str | Response:
+    """The second step for a license whose roster entry has an e-mail address: the code
+    sent there."""
+    linking.pending_code(db.session, current_user.id, code_id)  # 404 unless it is theirs
+    form = LinkCodeForm()
+    if form.validate_on_submit():
+        try:
+            link = linking.confirm_link(
+                db.session,
+                user_id=current_user.id,
+                code_id=code_id,
+                code=form.code.data,
+                ip_address=client_ip(),
+            )
+        except ValidationError as error:
+            db.session.commit()  # a wrong code counts toward throttling
+            show_validation_error(form, error)
+        else:
+            db.session.commit()
+            return _linked(link)
+    return render_template("physician/confirm_link.html", form=form)
 
 
 @bp.route("/licenses/<int:link_id>/unlink", methods=["POST"])

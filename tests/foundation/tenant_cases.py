@@ -41,6 +41,23 @@ def _other_physician():
     return factories.UserFactory()
 
 
+def _foreign_link_code(session, method="GET"):
+    from datetime import timedelta
+
+    from passport.db import utcnow
+    from passport.models import LicenseLinkCode
+
+    pending = LicenseLinkCode(
+        user_id=factories.UserFactory().id,
+        licensee_id=factories.LicenseeFactory().id,
+        code_digest="0" * 64,
+        expires_at=utcnow() + timedelta(minutes=30),
+    )
+    session.add(pending)
+    session.commit()
+    return _other_physician(), {"code_id": pending.id}, method
+
+
 def _foreign_link(session, method="POST"):
     link = factories.LicenseLinkFactory()
     return _other_physician(), {"link_id": link.id}, method
@@ -125,6 +142,7 @@ TENANT_CASES: dict[str, TenantCase] = {
     "reporting.upload_report": _foreign_upload,
     "reporting.retry_upload": lambda session: _foreign_upload(session, "POST"),
     "transcripts.unlink_license": _foreign_link,
+    "transcripts.confirm_link": _foreign_link_code,
     "transcripts.flag_completion": _completion_on_another_licence,
     "transcripts.discrepancy": _physicians_foreign_discrepancy,
     "transcripts.reply": lambda session: _physicians_foreign_discrepancy(session, "POST"),

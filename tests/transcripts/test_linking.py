@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from passport.errors import Conflict, ValidationError
+from passport.errors import ValidationError
 from passport.models import LicenseLink, LinkAttempt
 from passport.roster.services import (
     GENERIC_FAILURE,
     MAX_FAILURES_PER_ACCOUNT,
+    MAX_FAILURES_PER_ADDRESS,
     LinkRequest,
     LinkThrottled,
     link_license,
@@ -86,23 +87,48 @@ def test_account_is_throttled_after_repeated_failures(db_session, physician, lic
     assert db_session.scalar(sa.select(sa.func.count()).select_from(LicenseLink)) == 0
 
 
-def test_licence_is_throttled_across_accounts(db_session, licensee):
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+def test_failures_from_other_accounts_never_lock_the_holder_out(db_session, licensee):
+    """Issue 20: five wrong dates an hour used to lock the license for everyone."""
+    for number in range(MAX_FAILURES_PER_ACCOUNT * 3):
         guesser = factories.UserFactory()
         with pytest.raises(ValidationError):
             link_license(
-                db_session, user_id=guesser.id, request=_request(licensee, date_of_birth="01/01")
+                db_session,
+                user_id=guesser.id,
+                request=_request(licensee, date_of_birth="01/01"),
+                ip_address=f"203.0.113.{number}",
             )
-    newcomer = factories.UserFactory()
+    holder = factories.UserFactory()
+    link = link_license(
+        db_session, user_id=holder.id, request=_request(licensee), ip_address="198.51.100.7"
+    )
+    assert link.user_id == holder.id
+
+
+def test_one_client_address_is_throttled_across_accounts(db_session, licensee):
+    for _ in range(MAX_FAILURES_PER_ADDRESS):
+        with pytest.raises(ValidationError):
+            link_license(
+                db_session,
+                user_id=factories.UserFactory().id,
+                request=_request(licensee, date_of_birth="01/01"),
+                ip_address="203.0.113.9",
+            )
     with pytest.raises(LinkThrottled):
-        link_license(db_session, user_id=newcomer.id, request=_request(licensee))
+        link_license(
+            db_session,
+            user_id=factories.UserFactory().id,
+            request=_request(licensee),
+            ip_address="203.0.113.9",
+        )
 
 
 def test_second_claim_is_refused_and_recorded_for_admins(app, db_session, licensee, admin_client):
     first, second = factories.UserFactory(), factories.UserFactory(email="second@passport.example")
     link_license(db_session, user_id=first.id, request=_request(licensee))
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError) as refused:
         link_license(db_session, user_id=second.id, request=_request(licensee))
+    assert str(refused.value) == GENERIC_FAILURE  # the same words as any wrong guess
     db_session.commit()
     page = admin_client.get("/admin/").get_data(as_text=True)
     assert "second@passport.example" in page and licensee.license_number in page
