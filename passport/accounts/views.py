@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from passport.accounts import services, two_factor
 from passport.accounts.access import client_ip, is_static_endpoint, public, requires
+from passport.accounts.confirmation_views import send_confirmation
 from passport.accounts.forms import (
     PasswordChangeForm,
     PasswordConfirmForm,
@@ -160,8 +161,13 @@ def sign_up() -> str | Response:
             show_validation_error(form, error)
         else:
             db.session.commit()
+            send_confirmation(user)
             login_user(user)
-            flash("Welcome to Passport. Your account is ready.", "success")
+            flash(
+                f"Welcome to Passport. We sent a link to {user.email}: open it to confirm "
+                "your address before you link your license.",
+                "success",
+            )
             return redirect(url_for("home.index"))
     return render_template("accounts/sign_up.html", form=form)
 
