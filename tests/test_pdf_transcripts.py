@@ -73,7 +73,9 @@ def test_physician_pdf_holds_rows_totals_sections_and_code(app, db_session, link
     code = _code(text)
     issued = db_session.scalar(sa.select(IssuedTranscript))
     assert issued.code == normalise_code(code) and issued.row_count == 2
-    assert reader.metadata.title == f"CME transcript: {linked.user.full_name}"
+    assert (
+        reader.metadata.title == f"CME transcript: {linked.licensee.full_name}"
+    )  # the roster's name, not the account's
     assert reader.metadata.author == "Passport CME reporting"
     assert code in reader.metadata.subject
 
@@ -128,7 +130,7 @@ def test_verification_page_shows_the_transcript_and_detects_a_change(app, db_ses
     code = _code(_text(client.get("/physician/transcript.pdf").data))
     anonymous = app.test_client()
     page = anonymous.get(f"/verify/{code.lower()}").get_data(as_text=True)
-    assert "Genuine and current" in page and linked.user.full_name in page and "15.75" in page
+    assert "Genuine and current" in page and linked.licensee.full_name in page and "15.75" in page
     assert anonymous.get(f"/verify?code={code}").status_code == 302
     completion = db_session.scalars(
         sa.select(Completion).where(Completion.licensee_id == linked.licensee_id)

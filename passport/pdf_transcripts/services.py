@@ -10,11 +10,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.errors import NotFound
+from passport.db import utcnow
+from passport.errors import Forbidden, NotFound
 from passport.pdf_transcripts import document as doc
 from passport.pdf_transcripts.models import IssuedTranscript
 from passport.pdf_transcripts.render import html_to_pdf, transcript_html
 from passport.roster.models import Licensee
+from passport.trail.services import record_event
 
 # Crockford-style: no 0/O, 1/I/L to misread. 12 symbols of 32: 60 bits, unguessable.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -80,10 +82,59 @@ def issue_transcript(
     return IssuedPdf(issued, html_to_pdf(html), f"transcript-{numbers}-{today:%Y%m%d}.pdf")
 
 
+def holder_name_of(licensees: list[Licensee]) -> str:
+    """The name a transcript is issued in: the roster's, never what an account typed
+    about itself (several licenses under different names are all named)."""
+    names = dict.fromkeys(f"{licensee.first_name} {licensee.last_name}" for licensee in licensees)
+    return " / ".join(names)[:300]
+
+
+def issued_by(session: Session, user_id: int, limit: int = 200) -> list[IssuedTranscript]:
+    """The transcripts a physician issued, newest first (their page to withdraw them)."""
+    return list(
+        session.scalars(
+            sa.select(IssuedTranscript)
+            .where(IssuedTranscript.issued_by_user_id == user_id)
+            .order_by(IssuedTranscript.issued_at.desc(), IssuedTranscript.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def withdraw_transcript(
+    session: Session, *, user_id: int, code: str, ip_address: str | None = None
+) -> IssuedTranscript:
+    """The physician who issued a transcript withdraws it: /verify then says so, to anyone
+    holding the PDF. It cannot be undone (issue a new transcript instead)."""
+    issued = session.scalar(
+        sa.select(IssuedTranscript).where(IssuedTranscript.code == normalise_code(code))
+    )
+    if issued is None:
+        raise NotFound("No transcript was issued with this code.")
+    if issued.issued_by_user_id != user_id:
+        raise Forbidden("Only the physician who issued a transcript can withdraw it.")
+    if issued.withdrawn_at is None:
+        issued.withdrawn_at = utcnow()
+        record_event(
+            session,
+            actor_user_id=user_id,
+            action="transcript.withdrawn",
+            object_type="issued_transcript",
+            object_id=issued.id,
+            ip_address=ip_address,
+        )
+        session.flush()
+    return issued
+
+
 @dataclass(frozen=True)
 class Verification:
     issued: IssuedTranscript
     unchanged: bool
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.issued.withdrawn_at is not None
 
     @property
     def display_code(self) -> str:

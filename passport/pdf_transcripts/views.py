@@ -6,14 +6,15 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, public, requires
 from passport.accounts.permissions import Permission
 from passport.audit.queries import licensee_for_board
-from passport.extensions import db
+from passport.errors import NotFound
+from passport.extensions import db, limiter
 from passport.pdf_transcripts import services
 from passport.pdf_transcripts.document import Period
 from passport.request_guards import query_id
@@ -63,7 +64,7 @@ def physician_pdf() -> Response:
     issued = services.issue_transcript(
         db.session,
         issued_by_user_id=current_user.id,
-        holder_name=current_user.full_name,
+        holder_name=services.holder_name_of([link.licensee for link in links]),
         licensees=[link.licensee for link in links],
         self_reporting_user_ids=[current_user.id],
         period=_period(),
@@ -82,7 +83,7 @@ def board_pdf(licensee_id: int) -> Response:
     issued = services.issue_transcript(
         db.session,
         issued_by_user_id=current_user.id,
-        holder_name=f"{licensee.first_name} {licensee.last_name}",
+        holder_name=services.holder_name_of([licensee]),
         licensees=[licensee],
         self_reporting_user_ids=roster_queries.linked_user_ids(db.session, licensee.id),
         period=_period(),
@@ -102,7 +103,38 @@ def board_pdf(licensee_id: int) -> Response:
     return _send(issued)
 
 
+@bp.route("/physician/transcripts/issued")
+@requires(Permission.TRANSCRIPT_OWN_READ)
+def issued() -> str:
+    """The transcripts the physician downloaded, each with its code and a way to withdraw it."""
+    return render_template(
+        "physician/issued_transcripts.html",
+        transcripts=services.issued_by(db.session, current_user.id),
+        display_code=services.display_code,
+    )
+
+
+@bp.route("/physician/transcripts/issued/<code>/withdraw", methods=["POST"])
+@requires(Permission.TRANSCRIPT_OWN_READ)
+def withdraw(code: str) -> Response:
+    issued = services.withdraw_transcript(
+        db.session, user_id=current_user.id, code=code, ip_address=client_ip()
+    )
+    db.session.commit()
+    flash(
+        f"Transcript {services.display_code(issued.code)} is withdrawn: its verification page "
+        "now says so.",
+        "success",
+    )
+    return redirect(url_for("pdf_transcripts.issued"))
+
+
+# Anyone holding a PDF may check it; the limit keeps codes from being tried in bulk.
+VERIFY_LIMIT = "30 per minute;300 per hour"
+
+
 @bp.route("/verify")
+@limiter.limit(VERIFY_LIMIT)
 @public
 def verify_form() -> str | Response:
     code = services.normalise_code(request.args.get("code", ""))
@@ -112,6 +144,11 @@ def verify_form() -> str | Response:
 
 
 @bp.route("/verify/<code>")
+@limiter.limit(VERIFY_LIMIT)
 @public
-def verify(code: str) -> str:
-    return render_template("verify/show.html", result=services.verify(db.session, code))
+def verify(code: str) -> str | tuple[str, int]:
+    try:
+        result = services.verify(db.session, code)
+    except NotFound:
+        return render_template("verify/unknown.html", code=code[:40]), 404
+    return render_template("verify/show.html", result=result)

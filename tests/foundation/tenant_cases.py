@@ -132,7 +132,25 @@ def _foreign_api_client(session, method="POST"):
     return _other_provider_staff(), {"api_client_id": created.client.id}, method
 
 
+def _foreign_issued_transcript(session, method="POST"):
+    from passport.models import IssuedTranscript
+
+    issued = IssuedTranscript(
+        code="ABCDEFGHJKMN",
+        issued_by_user_id=factories.UserFactory().id,
+        holder_name="Ada Okafor",
+        scope=[],
+        summary={"sections": []},
+        fingerprint="0" * 64,
+        row_count=0,
+    )
+    session.add(issued)
+    session.commit()
+    return _other_physician(), {"code": issued.code}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
+    "pdf_transcripts.withdraw": _foreign_issued_transcript,
     "api_clients.revoke": _foreign_api_client,
     "reporting.edit_activity": _foreign_activity,
     "reporting.completion_detail": _foreign_completion,
