@@ -145,6 +145,8 @@ def create_user(
         provider_id=provider_id,
         board_id=board_id,
     )
+    # An administrator (or the command line) gave this address: it needs no confirmation.
+    user.email_verified_at = utcnow()
     record_event(
         session,
         actor_user_id=actor_user_id,

@@ -55,6 +55,19 @@ def _free_port() -> int:
 class LiveServer:
     url: str
     database: Path
+    log: Path
+
+    def mailed_link(self, address: str, path_prefix: str) -> str:
+        """The path of the last link e-mailed to ``address`` that starts with
+        ``path_prefix`` (with no SMTP server configured, mail goes to the server's log)."""
+        text = self.log.read_text(errors="replace")
+        mails = text.split("No SMTP server configured; mail to ")
+        for mail in reversed(mails):
+            if mail.startswith(address):
+                found = re.search(re.escape(self.url + path_prefix) + r"\S+", mail)
+                if found:
+                    return found.group(0)[len(self.url) :]
+        raise AssertionError(f"No mail to {address} with a link to {path_prefix}")
 
     def query(self, sql: str, *params) -> list[tuple]:
         """Read the server's database directly (to find demo data to act on)."""
@@ -100,7 +113,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
                 time.sleep(0.1)
         else:
             raise RuntimeError("The server did not start; see " + str(instance / "server.log"))
-        yield LiveServer(url, database)
+        yield LiveServer(url, database, instance / "server.log")
     finally:
         server.terminate()
         server.wait(timeout=10)

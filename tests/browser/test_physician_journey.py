@@ -32,17 +32,19 @@ def test_physician_signs_up_links_filters_flags_and_downloads(visit, live_server
     page.get_by_label("Repeat password").fill("violet harbor lantern 2026")
     page.get_by_role("button", name="Create account").click()
     visit.page_done("after-sign-up")
+    visit.go(live_server.mailed_link(f"dr.{number.lower()}@clinic.example", "/confirm-email/"))
+    visit.page_done("e-mail-confirmed")
 
     page.get_by_role("navigation", name="Physician").get_by_role(
-        "link", name="Link a licence"
+        "link", name="Link a license"
     ).click()
     visit.page_done()
     (board_id,) = live_server.query("SELECT id FROM boards WHERE code = 'CA-MBC'")[0]
     page.get_by_label("Board").select_option(str(board_id))
-    page.get_by_label("Licence number").fill(number.lower())  # as people type it
+    page.get_by_label("License number").fill(number.lower())  # as people type it
     page.get_by_label("Last name").fill(last.upper())
     page.get_by_label("Date of birth (month and day)").fill(dob)
-    page.get_by_role("button", name="Link licence").click()
+    page.get_by_role("button", name="Link license").click()
     visit.page_done("linked")
     assert number in page.content()
 
