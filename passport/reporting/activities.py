@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from passport.errors import Conflict, ValidationError
 from passport.reporting.models import ACTIVITY_TYPES, Activity, CreditType, Topic
-from passport.reporting.parsers import FileRefused, check_xlsx_archive
+from passport.reporting.parsers import FileRefused, xlsx_sheet_rows
 from passport.reporting.pipeline import credit_type_lookup
 from passport.reporting.validation import (
     CREDITS_CEILING,
@@ -175,12 +175,8 @@ def import_activities(
     session: Session, *, provider_id: int, user_id: int, path: Path
 ) -> list[ActivityImportRow]:
     """Create or update activities from the first sheet of an .xlsx file (by Activity ID)."""
-    from python_calamine import CalamineWorkbook
-
-    check_xlsx_archive(path)
-    workbook = CalamineWorkbook.from_path(str(path))
+    rows = xlsx_sheet_rows(path)  # checked, and read in bounded memory
     try:
-        rows = iter(workbook.get_sheet_by_index(0).iter_rows())
         header = [ACTIVITY_COLUMNS.get(fold(str(cell or ""))) for cell in next(rows, [])]
         needed = {"activity_code", "title", "activity_type", "starts_on", "ends_on", "max_credits"}
         if not needed <= set(header):
@@ -190,7 +186,7 @@ def import_activities(
             )
         return _import_rows(session, provider_id, user_id, header, rows)
     finally:
-        workbook.close()
+        rows.close()
 
 
 def _import_rows(

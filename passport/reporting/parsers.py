@@ -40,6 +40,15 @@ CALAMINE_MAX_CELLS = 1_200_000
 # 28; typical cells take 30-60): an upper bound on the cells when the sheet's
 # <dimension> is missing or understates it.
 _MIN_BYTES_PER_CELL = 60
+# calamine also holds every shared string as an object of its own, 23 to 55 bytes each
+# whatever its length: 5,000,000 one-character strings (85 MB of XML, a 5.8 MB file) took
+# a process from 73 to 349 MB (bench/xlsx_memory_bench.py). Past this many bytes of
+# shared strings (at most ~40 MB in calamine) the streaming reader reads the workbook: it
+# keeps them as one text and 4 bytes a string (the same file: 73 to 112 MB).
+CALAMINE_MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
+# Even compact, shared strings are the text itself: past this a workbook is refused. A
+# million-row upload of unique names and licence numbers takes about 70 MB.
+MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024
 XML_NAMESPACE = "urn:passport:completions:v1"
 XSD_PATH = Path(__file__).resolve().parents[2] / "static" / "schemas" / "completions-v1.xsd"
 _TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
@@ -96,22 +105,43 @@ def check_xlsx_archive(path: Path) -> int:
                 "This workbook looks like a decompression bomb (it expands far more than any "
                 "real spreadsheet) and was refused."
             )
+    if shared_strings_bytes(members) > MAX_SHARED_STRINGS_BYTES:
+        raise FileRefused(
+            f"This workbook holds more than {MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB "
+            "of text (its shared strings). Split it into smaller files."
+        )
     return sum(m.file_size for m in members if m.filename.startswith("xl/worksheets/"))
 
 
+def shared_strings_bytes(members: list[zipfile.ZipInfo]) -> int:
+    """The uncompressed size of the shared-strings part (named in any case, as both
+    readers find it)."""
+    return max(
+        (m.file_size for m in members if m.filename.lower() == "xl/sharedstrings.xml"),
+        default=0,
+    )
+
+
 def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[RawRecord]:
-    """Records from the first worksheet of an .xlsx file.
+    """Records from the first worksheet of an .xlsx file."""
+    yield from _records(xlsx_sheet_rows(path), required)
+
+
+def xlsx_sheet_rows(path: Path) -> Iterator[list[Any]]:
+    """The first worksheet's rows, header first, for every .xlsx Passport reads (uploads,
+    activities, rosters), after the archive checks.
 
     calamine (fast, ten times openpyxl) holds the whole sheet in memory, about 100 bytes a
-    cell; a sheet of more than ``CALAMINE_MAX_CELLS`` cells is streamed row by row instead
-    (``xlsx_stream``: only the shared strings are held), so peak memory stays under 300 MB
-    at any size.
+    cell, and each shared string as an object; a sheet of more than ``CALAMINE_MAX_CELLS``
+    cells, or of more than ``CALAMINE_MAX_SHARED_STRINGS_BYTES`` of shared strings, is
+    streamed row by row instead (``xlsx_stream``: only the shared strings are held, one
+    text and 4 bytes each), so peak memory stays under 300 MB at any size.
     """
     from python_calamine import CalamineError, CalamineWorkbook
 
     sheet_bytes = check_xlsx_archive(path)
     if not calamine_can_hold(path, sheet_bytes):
-        yield from _read_xlsx_streaming(path, required)
+        yield from _streamed_rows(path)
         return
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -121,14 +151,18 @@ def read_xlsx(path: Path, required: list[Field] = REQUIRED_COLUMNS) -> Iterator[
     if sheet.height > MAX_ROWS + 1:
         raise FileRefused(_TOO_MANY_ROWS)
     try:
-        yield from _records(iter(sheet.iter_rows()), required)
+        yield from sheet.iter_rows()
     finally:
         workbook.close()
 
 
 def calamine_can_hold(path: Path, sheet_bytes: int) -> bool:
     """Whether the first sheet is small enough for calamine (see ``CALAMINE_MAX_CELLS``):
-    its cells by its <dimension>, or by its size when that says more."""
+    its cells by its <dimension>, or by its size when that says more; and its shared
+    strings few enough (``CALAMINE_MAX_SHARED_STRINGS_BYTES``)."""
+    with zipfile.ZipFile(path) as archive:
+        if shared_strings_bytes(archive.infolist()) > CALAMINE_MAX_SHARED_STRINGS_BYTES:
+            return False
     rows, columns = _dimension(path)
     return max(rows * columns, sheet_bytes // _MIN_BYTES_PER_CELL) <= CALAMINE_MAX_CELLS
 
@@ -170,11 +204,11 @@ def estimate_xlsx_rows(path: Path) -> int:
         return 0
 
 
-def _read_xlsx_streaming(path: Path, required: list[Field]) -> Iterator[RawRecord]:
+def _streamed_rows(path: Path) -> Iterator[list[Any]]:
     from passport.reporting.xlsx_stream import SheetUnreadable, iter_sheet_rows
 
     try:
-        yield from _records(iter_sheet_rows(path), required)
+        yield from iter_sheet_rows(path)
     except (SheetUnreadable, etree.XMLSyntaxError, zipfile.BadZipFile, ValueError) as error:
         raise FileRefused(f"This workbook could not be read: {error}") from None
     except KeyError as error:  # a part the workbook names is not in the archive

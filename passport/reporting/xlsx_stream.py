@@ -114,31 +114,32 @@ def _date_styles(archive: zipfile.ZipFile, main: str) -> frozenset[int]:
 
 
 class SharedStrings:
-    """A workbook's shared strings, compact: one ``str`` and a table of where each string
-    ends in it. A list of 2,700,000 separate strings (a 900,000-row sheet of unique names
-    and licence numbers) took some 200 MB; this takes the text's own size plus 4 bytes a
-    string, so memory stays under the target whatever the sheet."""
+    """A workbook's shared strings, compact: the text in chunks of ``_BATCH`` strings, and
+    a table of where each string ends in its chunk. A list of 2,700,000 separate strings
+    (a 900,000-row sheet of unique names and licence numbers) took some 200 MB; this takes
+    the text's own size plus 4 bytes a string, so memory stays under the target whatever
+    the sheet. (Chunks, not one joined text: joining would hold the text twice.)"""
 
     _BATCH = 4096
 
     def __init__(self) -> None:
         self._ends = array("I")
-        self._length = 0
+        self._length = 0  # of the chunk being filled
         self._batch: list[str] = []
-        self._joined: list[str] = []
-        self._text = ""
+        self._chunks: list[str] = []
 
     def append(self, text: str) -> None:
         self._length += len(text)
         self._ends.append(self._length)
         self._batch.append(text)
         if len(self._batch) >= self._BATCH:
-            self._joined.append("".join(self._batch))
-            self._batch = []
+            self._chunks.append("".join(self._batch))
+            self._batch, self._length = [], 0
 
     def finish(self) -> SharedStrings:
-        self._text = "".join([*self._joined, *self._batch])
-        self._joined, self._batch = [], []
+        if self._batch:
+            self._chunks.append("".join(self._batch))
+        self._batch = []
         return self
 
     def __len__(self) -> int:
@@ -147,8 +148,9 @@ class SharedStrings:
     def __getitem__(self, index: int) -> str:
         if not 0 <= index < len(self._ends):
             raise IndexError(f"no shared string {index}")
-        start = self._ends[index - 1] if index else 0
-        return self._text[start : self._ends[index]]
+        chunk, place = divmod(index, self._BATCH)
+        start = self._ends[index - 1] if place else 0
+        return self._chunks[chunk][start : self._ends[index]]
 
 
 def _shared_strings(archive: zipfile.ZipFile, main: str) -> SharedStrings:

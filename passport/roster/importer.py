@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.bulk import stage_keys
-from passport.reporting.parsers import MAX_ROWS, FileRefused, check_xlsx_archive
+from passport.reporting.parsers import MAX_ROWS, FileRefused, xlsx_sheet_rows
 from passport.reporting.services import rematch_unmatched
 from passport.reporting.validation import fold, parse_date, parse_dob
 from passport.roster.identifiers import normalise_license_number, npi_is_valid
@@ -141,17 +141,9 @@ def _csv_rows(path: Path) -> Iterator[list[Any]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    check_xlsx_archive(path)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except CalamineError as error:
-        raise FileRefused("This is not a readable .xlsx workbook.") from error
-    try:
-        yield from workbook.get_sheet_by_index(0).iter_rows()
-    finally:
-        workbook.close()
+    """Checked, and read in bounded memory whatever its shared strings (the upload's
+    reader)."""
+    yield from xlsx_sheet_rows(path)
 
 
 def _yes(value: Any) -> bool | None:

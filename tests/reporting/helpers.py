@@ -106,3 +106,53 @@ def write(tmp_path: Path, name: str, content: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(content)
     return path
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+_SHARED_STRINGS_RELATIONSHIP = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+)
+
+
+_ONE_CHARACTER = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+
+
+def xlsx_with_many_shared_strings(rows: Iterable[dict], extra_strings: int) -> bytes:
+    """An honest-looking .xlsx (``rows`` as ``xlsx_bytes`` writes them, in inline strings)
+    with a shared-strings part of ``extra_strings`` one-character strings, each one of 32
+    letters at random, so it compresses like real text (about 15 to 1) and passes the
+    bomb checks. 5,000,000 of them make a 5.6 MB file (issue 20)."""
+    import random
+    import zipfile
+
+    rng = random.Random(20)
+    strings = "".join(f"<si><t>{rng.choice(_ONE_CHARACTER)}</t></si>" for _ in range(extra_strings))
+    shared = (
+        f'<sst xmlns="{_MAIN}" count="{extra_strings}" uniqueCount="{extra_strings}">'
+        f"{strings}</sst>"
+    ).encode()
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
+                    + _SHARED_STRINGS_TYPE.encode()
+                    + b'"/></Types>',
+                )
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="'
+                    + _SHARED_STRINGS_RELATIONSHIP.encode()
+                    + b'" Target="sharedStrings.xml" Id="rId99"/></Relationships>',
+                )
+            target.writestr(item.filename, content)
+        target.writestr("xl/sharedStrings.xml", shared)
+    return buffer.getvalue()
