@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
-from passport.accounts.models import RecoveryCode, User
+from passport.accounts.models import RecoveryCode, SignInFailure, User, UserSession
 from passport.api.models import ApiClient, ApiToken, IdempotentRequest
 from passport.audit.models import AuditCase, AuditSample
 from passport.compliance.models import AuditStanding, StaleStanding, StandingsVersion
@@ -47,10 +47,12 @@ __all__ = [
     "Provider",
     "RecoveryCode",
     "SelfReportedCredit",
+    "SignInFailure",
     "StaleStanding",
     "StandingsVersion",
     "Topic",
     "Upload",
     "UploadRow",
     "User",
+    "UserSession",
 ]

@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from passport import MIGRATIONS_DIR, create_app
+from passport.accounts import user_sessions
 from passport.extensions import db, limiter
 from passport.jobs import huey
 from tests import factories
@@ -107,10 +108,14 @@ def client(app: Flask) -> FlaskClient:
 
 
 def sign_in_as(client: FlaskClient, user) -> FlaskClient:  # noqa: ANN001 - a User
-    """Put ``user`` in the test client's session, as Flask-Login would after sign-in."""
+    """Put ``user`` in the test client's session, as sign-in would: a server-side session
+    (``user_sessions``) and Flask-Login's keys."""
+    token = user_sessions.start(db.session, user)
+    db.session.commit()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = user.get_id()
         flask_session["_fresh"] = True
+        flask_session[user_sessions.SESSION_TOKEN_KEY] = token
     return client
 
 

@@ -47,9 +47,6 @@ class User(UserMixin, Base):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Failed sign-ins in a row; each one past a few makes the next attempt wait longer.
-    failed_sign_ins: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
-    sign_in_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Two-factor sign-in: the TOTP secret, encrypted (passport.accounts.two_factor), and
     # the last time step accepted, so one code cannot be used twice.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
@@ -93,3 +90,28 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_digest: Mapped[str] = mapped_column(sa.String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(Base):
+    """One signed-in browser. The Flask session carries a random token; only its SHA-256
+    is kept here. Signing out deletes the row, so a copy of the cookie stops working; a
+    password change or reset deletes every row of the account."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # SHA-256 of the token
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins in a row for one e-mail address from one client address, known
+    account or not, so that the growing delay falls on whoever is guessing, never on the
+    owner signing in from elsewhere. Keyed by an HMAC of the pair: neither is stored."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,4 +1,5 @@
-"""Account operations: sign-up, sign-in, password change and reset, staff accounts.
+"""Account operations: sign-up, password change and reset, staff accounts (checking a
+password at sign-in is ``sign_in``'s).
 
 Plain functions taking a session and values; they flush, the caller commits once.
 """
@@ -6,24 +7,22 @@ Plain functions taking a session and values; they flush, the caller commits once
 from __future__ import annotations
 
 import hashlib
-import math
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from passport.accounts import user_sessions
 from passport.accounts.models import User
 from passport.accounts.passwords import (
     check_password_policy,
     hash_password,
-    needs_rehash,
-    spend_one_verification,
     verify_password,
 )
 from passport.accounts.permissions import Role
 from passport.accounts.queries import user_by_email
+from passport.accounts.sign_up_notices import AddressInUse
 from passport.db import utcnow
 from passport.errors import NotFound, ValidationError
 from passport.reporting.models import Provider
@@ -58,11 +57,9 @@ def _new_user(
     if not first_name or not last_name:
         raise ValidationError("Please give a first and a last name.", "first_name")
     check_password_policy(password, [email, email.split("@")[0], first_name, last_name])
-    if user_by_email(session, email) is not None:
-        raise ValidationError(
-            "An account with that email already exists. Sign in, or reset its password.",
-            "email",
-        )
+    existing = user_by_email(session, email)
+    if existing is not None:  # a ValidationError; sign-up answers it as a new sign-up
+        raise AddressInUse(existing)
     user = User(
         email=email,
         first_name=first_name,
@@ -158,83 +155,6 @@ def create_user(
     return user
 
 
-# After this many failed sign-ins in a row, each further failure makes the account wait
-# before the next attempt: 2 s, 4 s, 8 s ... up to 15 minutes. A success resets the count.
-FREE_SIGN_IN_ATTEMPTS = 3
-MAX_SIGN_IN_DELAY = timedelta(minutes=15)
-
-
-class SignInDelayed(Exception):
-    """Too many failed sign-ins: the account accepts no attempt until ``until``."""
-
-    def __init__(self, until: datetime, now: datetime) -> None:
-        super().__init__("sign-in delayed")
-        self.until = until
-        self.wait_seconds = max(1, math.ceil((until - now).total_seconds()))
-
-
-def sign_in_delay(failures: int) -> timedelta:
-    """How long an account waits after its ``failures``-th failed sign-in in a row."""
-    if failures <= FREE_SIGN_IN_ATTEMPTS:
-        return timedelta(0)
-    return min(timedelta(seconds=2 ** (failures - FREE_SIGN_IN_ATTEMPTS)), MAX_SIGN_IN_DELAY)
-
-
-def check_not_delayed(user: User, now: datetime | None = None) -> None:
-    now = now or utcnow()
-    if user.sign_in_blocked_until is not None and now < user.sign_in_blocked_until:
-        raise SignInDelayed(user.sign_in_blocked_until, now)
-
-
-def note_failed_sign_in(session: Session, user: User, now: datetime | None = None) -> None:
-    """Count a wrong password or a wrong second-factor code against the account."""
-    now = now or utcnow()
-    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-    delay = sign_in_delay(user.failed_sign_ins)
-    user.sign_in_blocked_until = now + delay if delay else None
-    if user.failed_sign_ins == FREE_SIGN_IN_ATTEMPTS + 1:
-        record_event(
-            session,
-            actor_user_id=None,
-            action="user.sign_in_delayed",
-            object_type="user",
-            object_id=user.id,
-            detail={"failures": user.failed_sign_ins},
-        )
-    session.flush()
-
-
-def note_successful_sign_in(session: Session, user: User) -> None:
-    user.failed_sign_ins = 0
-    user.sign_in_blocked_until = None
-    user.last_sign_in_at = utcnow()
-    session.flush()
-
-
-def authenticate(
-    session: Session, email: str, password: str, now: datetime | None = None
-) -> User | None:
-    """Return the user if the password is right and the account active, else ``None``.
-
-    Raises ``SignInDelayed`` while the account waits after repeated failures; the password
-    is then not even checked, so guessing during the wait gains nothing. An unknown email
-    still costs one hash verification, so timing does not reveal which addresses have
-    accounts. The caller commits in every case: a failure is counted.
-    """
-    user = user_by_email(session, email)
-    if user is None:
-        spend_one_verification(password)
-        return None
-    check_not_delayed(user, now)
-    if not verify_password(user.password_hash, password) or not user.is_active_account:
-        note_failed_sign_in(session, user, now)
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    session.flush()
-    return user
-
-
 def _set_password(session: Session, user: User, new_password: str, action: str, ip: str | None):
     check_password_policy(
         new_password, [user.email, user.first_name, user.last_name], field="new_password"
@@ -242,6 +162,7 @@ def _set_password(session: Session, user: User, new_password: str, action: str, 
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.session_version += 1
+    user_sessions.end_all(session, user)  # on the server too; the caller may start one
     record_own_action(session, user, action, ip)
     session.flush()
 

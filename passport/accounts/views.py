@@ -18,7 +18,8 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from passport.accounts import services, two_factor
+from passport.accounts import services, two_factor, user_sessions
+from passport.accounts import sign_in as sign_in_checks
 from passport.accounts.access import client_ip, is_static_endpoint, public, requires
 from passport.accounts.confirmation_views import send_confirmation
 from passport.accounts.forms import (
@@ -33,7 +34,9 @@ from passport.accounts.forms import (
 )
 from passport.accounts.passwords import verify_password
 from passport.accounts.permissions import Permission
-from passport.accounts.queries import load_user_from_session, user_by_email
+from passport.accounts.queries import user_by_email, user_by_session_id
+from passport.accounts.sign_up_notices import AddressInUse, handle_existing_address_sign_up
+from passport.db import utcnow
 from passport.errors import ValidationError
 from passport.extensions import db, limiter
 from passport.forms import show_error, show_validation_error
@@ -43,18 +46,18 @@ from passport.urls import external_url, local_path
 bp = Blueprint("accounts", __name__)
 
 
-def _sign_in_email_key() -> str:
-    """Throttle by the account being attacked as well as by the address attacking it."""
-    return "sign-in:" + (request.form.get("email") or "").strip().lower()
-
-
 def _login_limit() -> str:
     return current_app.config["PASSPORT_LOGIN_LIMIT"]
 
 
+def _throttle_key(email: str) -> str:
+    """Failures count per e-mail address and client, never per account alone: a limit
+    per account would be a lock anyone could keep shut (``passport.accounts.sign_in``)."""
+    return sign_in_checks.throttle_key(current_app.config["SECRET_KEY"], email, client_ip())
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_sign_in_email_key)
 @public
 def sign_in() -> str | Response:
     if current_user.is_authenticated:
@@ -63,8 +66,14 @@ def sign_in() -> str | Response:
     if form.validate_on_submit():
         next_path = local_path(request.args.get("next"))
         try:
-            user = services.authenticate(db.session, form.email.data, form.password.data)
-        except services.SignInDelayed as delayed:
+            user = sign_in_checks.authenticate(
+                db.session,
+                form.email.data,
+                form.password.data,
+                key=_throttle_key(form.email.data),
+            )
+        except sign_in_checks.SignInDelayed as delayed:
+            db.session.rollback()
             form.form_errors.append(_delay_message(delayed))
         else:
             db.session.commit()  # a failure is counted even when the answer is "no"
@@ -82,18 +91,28 @@ PENDING_KEY = "two_factor_pending"
 PENDING_SECONDS = 300  # the password step is good for five minutes
 
 
-def _delay_message(delayed: services.SignInDelayed) -> str:
+def _delay_message(delayed: sign_in_checks.SignInDelayed) -> str:
     return (
-        "Too many failed attempts for this account. Please wait "
+        "Too many failed attempts for this e-mail address from here. Please wait "
         f"{delayed.wait_seconds} second{'s' if delayed.wait_seconds != 1 else ''} and try again."
     )
 
 
-def _complete_sign_in(user, next_path: str | None) -> Response:  # noqa: ANN001 - a User
-    services.note_successful_sign_in(db.session, user)
+def _start_session(user) -> None:  # noqa: ANN001 - a User
+    """Sign ``user`` in to this browser with a clean session: nothing the session held
+    before (another user's two-factor setup key, say) survives; the new server-side
+    session is committed before the cookie names it."""
+    token = user_sessions.start(db.session, user)
+    user_sessions.end_expired(db.session, user, utcnow() - current_app.permanent_session_lifetime)
     db.session.commit()
-    session.pop(PENDING_KEY, None)
+    session.clear()
+    session[user_sessions.SESSION_TOKEN_KEY] = token
     login_user(user)
+
+
+def _complete_sign_in(user, next_path: str | None) -> Response:  # noqa: ANN001 - a User
+    sign_in_checks.note_successful_sign_in(db.session, user, _throttle_key(user.email))
+    _start_session(user)
     if two_factor.is_required_for(user) and not user.has_two_factor:
         flash("Your role needs two-factor sign-in. Please set it up now.", "warning")
         return redirect(url_for("accounts.two_factor_setup"))
@@ -105,7 +124,7 @@ def _pending_user():
     pending = session.get(PENDING_KEY)
     if not pending or time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
-    return load_user_from_session(pending["user"])
+    return user_by_session_id(pending["user"])
 
 
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
@@ -121,13 +140,13 @@ def two_factor_sign_in() -> str | Response:
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         try:
-            services.check_not_delayed(user)
-        except services.SignInDelayed as delayed:
+            sign_in_checks.check_not_delayed(db.session, _throttle_key(user.email))
+        except sign_in_checks.SignInDelayed as delayed:
             form.form_errors.append(_delay_message(delayed))
             return render_template("accounts/two_factor_sign_in.html", form=form)
         used = two_factor.verify(db.session, user, form.code.data, current_app.config["SECRET_KEY"])
         if used is None:
-            services.note_failed_sign_in(db.session, user)
+            sign_in_checks.note_failed_sign_in(db.session, _throttle_key(user.email), user=user)
             db.session.commit()
             show_error(form, "That code is not right, or it was already used.", "code")
         else:
@@ -138,7 +157,7 @@ def two_factor_sign_in() -> str | Response:
                     "move two-factor sign-in to a new phone from your account page.",
                     "warning",
                 )
-            return _complete_sign_in(user, session.get(PENDING_KEY, {}).get("next"))
+            return _complete_sign_in(user, local_path(session.get(PENDING_KEY, {}).get("next")))
     return render_template("accounts/two_factor_sign_in.html", form=form)
 
 
@@ -156,26 +175,51 @@ def sign_up() -> str | Response:
                 password=form.password.data,
                 ip_address=client_ip(),
             )
+        except AddressInUse as in_use:
+            # Every other check passed; the answer is a new sign-up's, word for word, and
+            # the address's owner hears of it (sign_up_notices).
+            db.session.rollback()
+            handle_existing_address_sign_up(
+                db.session,
+                in_use.user,
+                password=form.password.data,
+                mail_config=current_app.config,
+                sign_in_url=external_url("accounts.sign_in"),
+                reset_url=external_url("accounts.request_reset"),
+                ip_address=client_ip(),
+            )
+            db.session.commit()
+            return _signed_up(in_use.user.email)
         except ValidationError as error:
             db.session.rollback()
             show_validation_error(form, error)
         else:
             db.session.commit()
             send_confirmation(user)
-            login_user(user)
-            flash(
-                f"Welcome to Passport. We sent a link to {user.email}: open it to confirm "
-                "your address before you link your license.",
-                "success",
-            )
-            return redirect(url_for("home.index"))
+            return _signed_up(user.email)
     return render_template("accounts/sign_up.html", form=form)
+
+
+def _signed_up(email: str) -> Response:
+    """The one answer to a sign-up, whether the address was new or already had an
+    account: no one learns which addresses have accounts by signing up with them."""
+    flash(
+        f"Thank you. We sent a message to {email}: open it to confirm your address, "
+        "then sign in. You need a confirmed address before you link your license.",
+        "success",
+    )
+    return redirect(url_for("accounts.sign_in"))
 
 
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out() -> Response:
+    """End the session on the server (a copy of the cookie stops working) and start the
+    browser on a clean one."""
+    user_sessions.end(db.session, session.get(user_sessions.SESSION_TOKEN_KEY))
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("accounts.sign_in"))
 
@@ -198,7 +242,7 @@ def account() -> str | Response:
             show_validation_error(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # this session carries the new version; others end
+            _start_session(current_user)  # a new session for this browser; the others ended
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template(
@@ -260,8 +304,9 @@ def reset_password(token: str) -> str | Response:
             db.session.rollback()
             show_validation_error(form, error)
         else:
-            db.session.commit()
+            db.session.commit()  # every session of the account ended with the old password
             logout_user()
+            session.clear()
             flash("Your password is changed. Please sign in with it.", "success")
             return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)

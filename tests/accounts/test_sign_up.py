@@ -21,14 +21,17 @@ def _user_count(session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(User))
 
 
-def test_sign_up_creates_a_physician_and_signs_in(client, db_session):
+def test_sign_up_creates_a_physician_who_then_signs_in(client, db_session):
     response = client.post("/sign-up", data=GOOD)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/")
+    assert response.headers["Location"].endswith("/sign-in")  # as for an address in use
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "We sent a message to new.doctor@passport.example" in page
     user = db_session.scalar(sa.select(User).where(User.email == "new.doctor@passport.example"))
     assert user is not None and user.role == "physician"
     assert user.password_hash.startswith("$argon2id$")
     assert "lantern" not in user.password_hash
+    client.post("/sign-in", data={"email": GOOD["email"], "password": GOOD["password"]})
     home = client.get("/", follow_redirects=True)
     assert b"No licence linked yet" in home.data
     assert (
@@ -57,12 +60,22 @@ def test_bad_sign_up_shows_a_clear_message_and_writes_nothing(client, db_session
     assert _user_count(db_session) == before
 
 
-def test_duplicate_email_is_refused(client, db_session):
-    factories.UserFactory(email="taken@passport.example")
-    before = _user_count(db_session)
+def test_a_used_address_gets_no_second_account_and_no_telling_answer(client, db_session):
+    """Answered as a new sign-up, the owner told by e-mail (tests/security/
+    test_sign_in_attacks.py); nothing is created or changed."""
+    taken = factories.UserFactory(email="taken@passport.example")
+    before, old_hash = _user_count(db_session), taken.password_hash
     response = client.post("/sign-up", data={**GOOD, "email": "Taken@passport.example"})
-    assert b"already exists" in response.data
+    assert response.status_code == 302
+    assert b"already exists" not in client.get("/sign-in").data
     assert _user_count(db_session) == before
+    assert taken.password_hash == old_hash
+    assert (
+        db_session.scalar(
+            sa.select(sa.func.count()).where(AuditEvent.action == "user.sign_up_address_in_use")
+        )
+        == 1
+    )
 
 
 def test_password_containing_the_users_name_is_refused(client, db_session):

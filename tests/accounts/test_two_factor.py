@@ -10,8 +10,8 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from passport.accounts import services, two_factor
-from passport.accounts.models import RecoveryCode
+from passport.accounts import sign_in, two_factor
+from passport.accounts.models import RecoveryCode, SignInFailure
 from passport.db import utcnow
 from passport.trail.models import AuditEvent
 from tests import factories
@@ -38,8 +38,9 @@ def test_a_wrong_code_is_refused_and_counted(client, board_user, db_session):
     response = client.post("/sign-in/two-factor", data={"code": "000000"})
     assert b"not right" in response.data
     assert client.get("/board/").status_code == 302
-    db_session.refresh(board_user)
-    assert board_user.failed_sign_ins == 1
+    # Counted against this address from this client (REMOTE_ADDR 127.0.0.1 in tests).
+    key = sign_in.throttle_key(factories.TEST_SECRET_KEY, board_user.email, "127.0.0.1")
+    assert db_session.get(SignInFailure, key).failures == 1
 
 
 def test_a_code_works_only_once(app, client, board_user):
@@ -176,11 +177,11 @@ def test_codes_from_the_next_and_previous_step_are_accepted_for_clock_drift(db_s
     ("failures", "seconds"), [(1, 0), (3, 0), (4, 2), (5, 4), (8, 32), (12, 512), (20, 900)]
 )
 def test_the_delay_grows_with_each_failure_and_is_capped(failures, seconds):
-    assert services.sign_in_delay(failures) == timedelta(seconds=seconds)
+    assert sign_in.sign_in_delay(failures) == timedelta(seconds=seconds)
 
 
 def test_after_repeated_failures_even_the_right_password_must_wait(client, physician, db_session):
-    for _ in range(services.FREE_SIGN_IN_ATTEMPTS + 1):
+    for _ in range(sign_in.FREE_SIGN_IN_ATTEMPTS + 1):
         client.post("/sign-in", data={"email": physician.email, "password": "wrong" * 4})
     response = _password_step(client, physician)
     assert b"Please wait" in response.data
@@ -193,13 +194,23 @@ def test_after_repeated_failures_even_the_right_password_must_wait(client, physi
 
 def test_the_wait_ends_and_a_success_resets_the_count(db_session, physician):
     start = utcnow()
-    for _ in range(services.FREE_SIGN_IN_ATTEMPTS + 2):
-        services.note_failed_sign_in(db_session, physician, start)
-    with pytest.raises(services.SignInDelayed) as delayed:
-        services.authenticate(db_session, physician.email, TEST_PASSWORD, start)
+    key = sign_in.throttle_key("k", physician.email, "192.0.2.1")
+    for _ in range(sign_in.FREE_SIGN_IN_ATTEMPTS + 2):
+        sign_in.note_failed_sign_in(db_session, key, user=physician, now=start)
+    with pytest.raises(sign_in.SignInDelayed) as delayed:
+        sign_in.authenticate(db_session, physician.email, TEST_PASSWORD, key=key, now=start)
     assert delayed.value.wait_seconds == 4
     later = start + timedelta(seconds=5)
-    user = services.authenticate(db_session, physician.email, TEST_PASSWORD, later)
+    user = sign_in.authenticate(db_session, physician.email, TEST_PASSWORD, key=key, now=later)
     assert user is physician
-    services.note_successful_sign_in(db_session, user)
-    assert physician.failed_sign_ins == 0 and physician.sign_in_blocked_until is None
+    sign_in.note_successful_sign_in(db_session, user, key)
+    assert db_session.get(SignInFailure, key) is None
+
+
+def test_failures_are_forgotten_after_a_day(db_session, physician):
+    key = sign_in.throttle_key("k", physician.email, "192.0.2.1")
+    start = utcnow()
+    for _ in range(sign_in.FREE_SIGN_IN_ATTEMPTS + 3):
+        sign_in.note_failed_sign_in(db_session, key, now=start)
+    sign_in.note_failed_sign_in(db_session, key, now=start + timedelta(days=1, seconds=1))
+    assert db_session.get(SignInFailure, key).failures == 1

@@ -34,6 +34,13 @@ def test_physician_signs_up_links_filters_flags_and_downloads(visit, live_server
     visit.page_done("after-sign-up")
     visit.go(live_server.mailed_link(f"dr.{number.lower()}@clinic.example", "/confirm-email/"))
     visit.page_done("e-mail-confirmed")
+    # Sign-up signs no one in: its answer is the same whether or not the address had an
+    # account (issue 20), so the new physician signs in now.
+    visit.go("/sign-in")
+    page.get_by_label("Email").fill(f"dr.{number.lower()}@clinic.example")
+    page.get_by_label("Password").fill("violet harbor lantern 2026")
+    page.get_by_role("button", name="Sign in").click()
+    visit.page_done("signed-in")
 
     page.get_by_role("navigation", name="Physician").get_by_role(
         "link", name="Link a license"
