@@ -109,6 +109,7 @@ def audit() -> str:
         statuses=OVERALL_LABELS,
         sorts=worklist.SORTS,
         specialties=worklist.specialties(db.session, current_user.board_id),
+        rules=worklist.rule_choices(current_user.board),
     )
 
 
