@@ -45,9 +45,13 @@ def upgrade():
     op.create_index('ix_requirements_on_file_licensee', 'requirements_on_file', ['licensee_id', 'rule_id'])
     op.create_index(op.f('ix_requirements_on_file_created_by_user_id'), 'requirements_on_file', ['created_by_user_id'])
     op.create_index(op.f('ix_requirements_on_file_decided_by_user_id'), 'requirements_on_file', ['decided_by_user_id'])
+    # What a provider declares an activity's content covers (boards' content rules).
+    op.add_column('activities', sa.Column('content_declarations', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('activities', schema=None) as batch_op:
+        batch_op.drop_column('content_declarations')
     op.drop_index(op.f('ix_requirements_on_file_decided_by_user_id'), table_name='requirements_on_file')
     op.drop_index(op.f('ix_requirements_on_file_created_by_user_id'), table_name='requirements_on_file')
     op.drop_index('ix_requirements_on_file_licensee', table_name='requirements_on_file')

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.db import Base, UTCDateTime, utcnow
 
@@ -98,3 +98,5 @@ class RequirementOnFile(Base):
     )
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    licensee = relationship("Licensee")

@@ -250,3 +250,20 @@ def _audit(session, actor_user_id, action, record: RequirementOnFile, ip_address
         },
         ip_address=ip_address,
     )
+
+
+def rule_labels_of(board_code: str) -> dict[str, str]:
+    rs = requirement_set_for(board_code)
+    return {rule.id: rule.label for rule in rs.rules} if rs else {}
+
+
+def waiting_attestations(session: Session, board_id: int) -> list[RequirementOnFile]:
+    """Physicians' attestations the board has not answered, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(RequirementOnFile)
+            .join(Licensee, Licensee.id == RequirementOnFile.licensee_id)
+            .where(Licensee.board_id == board_id, RequirementOnFile.state == "pending")
+            .order_by(RequirementOnFile.created_at, RequirementOnFile.id)
+        )
+    )
