@@ -89,7 +89,7 @@ class RuleResult(NamedTuple):
 
     @property
     def shortfall(self) -> Decimal:
-        return max(ZERO, self.required - self.earned) if self.status == SHORT else ZERO
+        return max(ZERO, self.required - self.earned) if self.status in FAILING else ZERO
 
     @property
     def percent(self) -> int:
