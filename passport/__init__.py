@@ -92,12 +92,14 @@ def register_blueprints(app: Flask) -> None:
     from passport.admin.views import bp as admin_bp
     from passport.api.client_views import bp as api_clients_bp
     from passport.api.views import bp as api_bp
+    from passport.audit.requirement_views import bp as board_requirements_bp
     from passport.audit.views import bp as audit_bp
     from passport.home import bp as home_bp
     from passport.pdf_transcripts.views import bp as pdf_transcripts_bp
     from passport.reporting.views import bp as reporting_bp
     from passport.reporting.views import schemas_bp
     from passport.roster.views import bp as roster_bp
+    from passport.transcripts.attestation_views import bp as attestations_bp
     from passport.transcripts.inbox_views import bp as inbox_bp
     from passport.transcripts.views import bp as transcripts_bp
 
@@ -108,8 +110,10 @@ def register_blueprints(app: Flask) -> None:
         transcripts_bp,
         reporting_bp,
         inbox_bp,
+        attestations_bp,
         schemas_bp,
         audit_bp,
+        board_requirements_bp,
         roster_bp,
         admin_bp,
         pdf_transcripts_bp,
@@ -223,12 +227,14 @@ def register_template_helpers(app: Flask) -> None:
     from passport.accounts.permissions import Permission
     from passport.formatting import format_credits, format_date, format_datetime
     from passport.forms import control_attrs
+    from passport.requirements.engine import RULE_LABELS
     from passport.urls import external_url
 
     app.jinja_env.filters["us_date"] = format_date
     app.jinja_env.filters["us_datetime"] = format_datetime
     app.jinja_env.filters["credits"] = format_credits
     app.jinja_env.globals["Permission"] = Permission
+    app.jinja_env.globals["RULE_LABELS"] = RULE_LABELS  # one label per rule status
     app.jinja_env.globals["control_attrs"] = control_attrs
     app.jinja_env.globals["external_url"] = external_url  # links from PASSPORT_BASE_URL
 

@@ -3,7 +3,12 @@
 from passport.accounts.models import RecoveryCode, SignInFailure, User, UserSession
 from passport.api.models import ApiClient, ApiToken, IdempotentRequest
 from passport.audit.models import AuditCase, AuditSample
-from passport.compliance.models import AuditStanding, StaleStanding, StandingsVersion
+from passport.compliance.models import (
+    AuditStanding,
+    RequirementOnFile,
+    StaleStanding,
+    StandingsVersion,
+)
 from passport.db import Base
 from passport.pdf_transcripts.models import IssuedTranscript
 from passport.reporting.models import (
@@ -46,6 +51,7 @@ __all__ = [
     "LinkAttempt",
     "Provider",
     "RecoveryCode",
+    "RequirementOnFile",
     "SelfReportedCredit",
     "SignInFailure",
     "StaleStanding",

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from passport.errors import Forbidden, NotFound
 from passport.reporting.models import Completion
-from passport.roster.models import Licensee
-from passport.transcripts.models import Discrepancy
+from passport.roster.models import Licensee, LicenseLink
+from passport.transcripts.models import Discrepancy, SelfReportedCredit
 
 
 @dataclass(frozen=True)
@@ -67,5 +67,21 @@ def licensee_discrepancies(session: Session, licensee_id: int) -> list[Discrepan
             sa.select(Discrepancy)
             .where(Discrepancy.licensee_id == licensee_id)
             .order_by(Discrepancy.created_at.desc())
+        )
+    )
+
+
+def licensee_self_reported(session: Session, licensee_id: int) -> list[SelfReportedCredit]:
+    """Live self-reported credit of the physicians linked to the licensee (the board sees
+    it, marked apart; whether it counts is the requirement set's to say)."""
+    return list(
+        session.scalars(
+            sa.select(SelfReportedCredit)
+            .join(LicenseLink, LicenseLink.user_id == SelfReportedCredit.user_id)
+            .where(
+                LicenseLink.licensee_id == licensee_id,
+                SelfReportedCredit.withdrawn_at.is_(None),
+            )
+            .order_by(SelfReportedCredit.completed_on.desc(), SelfReportedCredit.id.desc())
         )
     )

@@ -21,14 +21,18 @@ from passport.audit.queries import (
     licensee_completions,
     licensee_discrepancies,
     licensee_for_board,
+    licensee_self_reported,
 )
 from passport.audit.worklist import AuditFilters
+from passport.compliance import on_file
 from passport.compliance.evaluation import evaluate_licensees
+from passport.compliance.forms import DecisionForm, OnFileForm
 from passport.errors import DomainError, ValidationError
 from passport.extensions import db
 from passport.forms import show_validation_error
 from passport.reporting import identity_guard
 from passport.requirements.engine import OVERALL_LABELS
+from passport.requirements.rules import requirement_set_for
 from passport.roster import services as linking
 from passport.roster.queries import contested_claims, current_holders
 from passport.sqlite_transactions import writes_on_get
@@ -109,6 +113,7 @@ def audit() -> str:
         statuses=OVERALL_LABELS,
         sorts=worklist.SORTS,
         specialties=worklist.specialties(db.session, current_user.board_id),
+        rules=worklist.rule_choices(current_user.board),
     )
 
 
@@ -138,10 +143,19 @@ def licensee(licensee_id: int) -> str:
     evaluated = evaluate_licensees(db.session, [found], individual=True)[0]
     _log("licensee.view", found.id)
     db.session.commit()
+    rs = requirement_set_for(found.board.code)
     return render_template(
         "board/licensee.html",
         licensee=found,
         evaluation=evaluated.evaluation,
+        requirement_set=rs,
+        on_file_records=on_file.records_of(db.session, found.id),
+        on_file_rules=on_file.on_file_rules(rs),
+        on_file_form=OnFileForm(formdata=None),
+        decision_form=DecisionForm(formdata=None),
+        rule_labels=on_file.rule_labels_of(found.board.code),
+        self_reported=licensee_self_reported(db.session, found.id),
+        declaration_labels=dict(rs.content_declarations) if rs else {},
         completions=licensee_completions(db.session, found.id),
         discrepancies=licensee_discrepancies(db.session, found.id),
     )

@@ -8,6 +8,7 @@ plain SQL over the window.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -34,7 +35,17 @@ SORTS = {
     "earned": "Hours earned",
     "status": "Status",
 }
-STATUS_ORDER = {"short": 0, "no credit": 1, "meets": 2, "exempt": 3, "unknown": 4}
+STATUS_ORDER = {
+    "short": 0,
+    "no cycle credit": 1,
+    "no credit": 2,
+    "meets": 3,
+    "exempt": 4,
+    "unknown": 5,
+}
+
+
+_RULE_ID = re.compile(r"[a-z0-9_]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class AuditFilters:
     starts_on: date
     ends_on: date
     status: str = ""
+    rule: str = ""  # a rule id: only licensees short (or overdue) on it
     specialty: str = ""
     search: str = ""
     sort: str = "expires"
@@ -60,12 +72,14 @@ class AuditFilters:
             problems.append("Windows are limited to about two years; the end was moved.")
             ends_on = starts_on + timedelta(days=800)
         status = args.get("status") or ""
+        rule = (args.get("rule") or "").strip()
         sort = args.get("sort") or "expires"
         page = str(args.get("page", "1"))
         return cls(
             starts_on=starts_on,
             ends_on=ends_on,
             status=status if status in OVERALL_LABELS else "",
+            rule=rule if _RULE_ID.fullmatch(rule) else "",
             specialty=(args.get("specialty") or "").strip()[:100],
             search=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "expires",
@@ -78,6 +92,7 @@ class AuditFilters:
             "from": self.starts_on.isoformat(),
             "to": self.ends_on.isoformat(),
             "status": self.status,
+            "rule": self.rule,
             "specialty": self.specialty,
             "q": self.search,
             "sort": self.sort if self.sort != "expires" else "",
@@ -174,6 +189,17 @@ def _window(session: Session, board_id: int, filters: AuditFilters) -> sa.Subque
     )
 
 
+def _filtered(query: sa.Select, window: sa.Subquery, filters: AuditFilters) -> sa.Select:
+    """The status and short-rule filters (the counts by status are taken before them)."""
+    query = query.select_from(window)
+    if filters.status:
+        query = query.where(window.c.standing == filters.status)
+    if filters.rule:  # short_rule_ids is a space-separated list of rule ids
+        padded = sa.literal(" ") + sa.func.coalesce(window.c.short_rule_ids, "") + " "
+        query = query.where(padded.like(f"% {filters.rule} %"))
+    return query
+
+
 def _histogram(session: Session, window: sa.Subquery) -> list[tuple[str, int]]:
     """Licensees by hours earned, in bands of ten (the last band open-ended)."""
     band = sa.case((window.c.earned >= 6000, 6), else_=window.c.earned // 1000)
@@ -221,12 +247,14 @@ def worklist(session: Session, board_id: int, filters: AuditFilters) -> Worklist
             sa.select(window.c.standing, sa.func.count()).group_by(window.c.standing)
         ).all()
     )
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    query = _filtered(sa.select(window), window, filters)
+    if filters.rule:
+        total = session.scalar(_filtered(sa.select(sa.func.count()), window, filters))
+    else:
+        total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
-    query = sa.select(window).order_by(*_order_by(window, filters.sort))
-    if filters.status:
-        query = query.where(window.c.standing == filters.status)
+    query = query.order_by(*_order_by(window, filters.sort))
     page_query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     on_page = page_query.with_only_columns(window.c.id).subquery()
     rows = _rows(session, board_id, page_query, _open_discrepancies(session, on_page))
@@ -236,9 +264,7 @@ def worklist(session: Session, board_id: int, filters: AuditFilters) -> Worklist
 def all_rows(session: Session, board_id: int, filters: AuditFilters) -> list[AuditRow]:
     """Every row of the filtered window, sorted (for export)."""
     window = _window(session, board_id, filters)
-    query = sa.select(window).order_by(*_order_by(window, filters.sort))
-    if filters.status:
-        query = query.where(window.c.standing == filters.status)
+    query = _filtered(sa.select(window), window, filters).order_by(*_order_by(window, filters.sort))
     return _rows(session, board_id, query, _open_discrepancies(session, window))
 
 
@@ -252,3 +278,9 @@ def specialties(session: Session, board_id: int) -> list[str]:
             .order_by(Licensee.specialty)
         )
     ]
+
+
+def rule_choices(board: Board) -> list[tuple[str, str]]:
+    """The board's rules, for the "short on" filter."""
+    rs = requirement_set_for(board.code)
+    return [(rule.id, rule.label) for rule in rs.rules] if rs else []

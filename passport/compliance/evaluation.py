@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.bulk import stage_keys
+from passport.compliance.on_file import satisfied_rules
 from passport.reporting.models import Completion, activity_topics
 from passport.requirements.engine import (
     Credit,
@@ -43,13 +44,14 @@ class LicenseeEvaluation:
     evaluation: Evaluation | None  # None: the board has no requirement set yet
 
 
-def facts_of(licensee: Licensee) -> LicenseeFacts:
+def facts_of(licensee: Licensee, satisfied: frozenset[str] = frozenset()) -> LicenseeFacts:
     return LicenseeFacts(
         first_issued_on=licensee.first_issued_on,
         expires_on=licensee.expires_on,
         specialty=licensee.specialty,
         attests_geriatric_patients=licensee.attests_geriatric_patients,
         cme_waiver_on_file=licensee.cme_waiver_on_file,
+        satisfied_on_file=satisfied,
     )
 
 
@@ -165,13 +167,16 @@ def evaluate_licensees(
 ) -> list[LicenseeEvaluation]:
     """Evaluate each licensee against its board's requirement set, in bulk."""
     licensees = list(licensees)
-    credits = credits_of(session, [lic.id for lic in licensees], individual=individual)
+    ids = [lic.id for lic in licensees]
+    credits = credits_of(session, ids, individual=individual)
+    on_file = satisfied_rules(session, ids)
     board_codes = dict(session.execute(sa.select(Board.id, Board.code)).all())
     results = []
     for licensee in licensees:
         requirement_set = requirement_set_for(board_codes[licensee.board_id])
+        facts = facts_of(licensee, on_file.get(licensee.id, frozenset()))
         evaluation = (
-            evaluate(requirement_set, facts_of(licensee), credits.get(licensee.id, []))
+            evaluate(requirement_set, facts, credits.get(licensee.id, []))
             if requirement_set
             else None
         )

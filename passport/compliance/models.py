@@ -3,10 +3,10 @@ and the notes that say which standings must be evaluated again."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passport.db import Base, UTCDateTime, utcnow
 
@@ -54,3 +54,49 @@ class StandingsVersion(Base):
         sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True
     )
     requirements_version: Mapped[str] = mapped_column(sa.String(64))
+
+
+ON_FILE_SOURCES = ("roster", "board", "physician")
+ON_FILE_STATES = ("accepted", "pending", "rejected")
+
+
+class RequirementOnFile(Base):
+    """A requirement the board holds as satisfied for a licensee outside Passport's
+    reported credit: from its roster (with the date it was met), recorded by board staff
+    with a reason, or attested by the physician with a certificate and then accepted or
+    rejected by the board. The engine counts only accepted ones
+    (``LicenseeFacts.satisfied_on_file``); rejected and pending ones stay as history."""
+
+    __tablename__ = "requirements_on_file"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "source IN (" + ", ".join(f"'{s}'" for s in ON_FILE_SOURCES) + ")",
+            name="source_known",
+        ),
+        sa.CheckConstraint(
+            "state IN (" + ", ".join(f"'{s}'" for s in ON_FILE_STATES) + ")", name="state_known"
+        ),
+        sa.Index("ix_requirements_on_file_licensee", "licensee_id", "rule_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    licensee_id: Mapped[int] = mapped_column(sa.ForeignKey("licensees.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(sa.String(40))
+    source: Mapped[str] = mapped_column(sa.String(10))
+    state: Mapped[str] = mapped_column(sa.String(10))
+    satisfied_on: Mapped[date | None] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    certificate_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    certificate_media_type: Mapped[str | None] = mapped_column(sa.String(30))
+    certificate_filename: Mapped[str | None] = mapped_column(sa.String(255))
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    licensee = relationship("Licensee")

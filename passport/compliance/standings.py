@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from passport.bulk import insert_rows, stage_keys
 from passport.compliance.evaluation import measure_totals
 from passport.compliance.models import AuditStanding, StaleStanding, StandingsVersion
+from passport.compliance.on_file import satisfied_rules
 from passport.db import utcnow
 from passport.requirements.engine import LicenseeFacts, evaluate_totals
 from passport.requirements.rules import RequirementSet, requirement_set_for
@@ -42,7 +43,7 @@ from passport.roster.models import Board, Licensee
 
 # Bump when the engine's results change for the same requirement set and credit, so every
 # standing is evaluated again on the next refresh.
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2  # 2: overdue, not evidenced before records, on file; first-period fix
 _LOCK_NAMESPACE = 0x5A5D  # pg_advisory_xact_lock(namespace, board id)
 
 # The engine's LicenseeFacts, in its field order.
@@ -80,18 +81,18 @@ def evaluate_standings(session: Session, rs: RequirementSet, licensees: sa.Selec
     if not rows:
         return []
     totals = measure_totals(session, rs, licensees.subquery())
+    on_file = satisfied_rules(session, (row.id for row in rows))
     now, standings = utcnow(), []
     for row in rows:
-        evaluation = evaluate_totals(rs, LicenseeFacts._make(row[1:]), totals.get(row.id, {}))
+        facts = LicenseeFacts._make((*row[1:], on_file.get(row.id, frozenset())))
+        evaluation = evaluate_totals(rs, facts, totals.get(row.id, {}))
         standings.append(
             {
                 "licensee_id": row.id,
                 "status": evaluation.status,
                 "hours_required_hundredths": _hundredths(evaluation.hours_required),
                 "hours_earned_hundredths": _hundredths(evaluation.hours_earned),
-                "short_rule_ids": " ".join(
-                    rule.rule_id for rule in evaluation.rules if rule.status == "short"
-                ),
+                "short_rule_ids": " ".join(rule.rule_id for rule in evaluation.failing_rules),
                 "evaluated_at": now,
             }
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ from passport.reporting.validation import (
     parse_credits,
     parse_date,
 )
+from passport.requirements.rules import requirement_sets
 from passport.trail.services import record_event
 
 ACTIVITY_COLUMNS = {
@@ -55,6 +57,7 @@ class ActivityValues:
     max_credits: Decimal
     credit_type_codes: list[str]
     topic_codes: list[str]
+    declaration_codes: list[str] = dataclass_field(default_factory=list)
 
 
 def check_activity_values(values: ActivityValues) -> list[tuple[str, str]]:
@@ -95,6 +98,17 @@ def _apply(session: Session, activity: Activity, values: ActivityValues) -> None
     activity.topics = list(
         session.scalars(sa.select(Topic).where(Topic.code.in_(values.topic_codes)))
     )
+    known = content_declaration_labels()
+    activity.content_declarations = sorted(set(values.declaration_codes) & known.keys()) or None
+
+
+def content_declaration_labels() -> dict[str, str]:
+    """Every content declaration any board's rules ask providers about, with its label."""
+    labels: dict[str, str] = {}
+    for requirement_set in requirement_sets().values():
+        for code, label in requirement_set.content_declarations:
+            labels.setdefault(code, label)
+    return labels
 
 
 def activity_id_holder(session: Session, provider_id: int, activity_code: str) -> int | None:

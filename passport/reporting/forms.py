@@ -46,6 +46,9 @@ class ActivityForm(FlaskForm):
     )
     credit_type_codes = MultiCheckboxField("Credit types", validators=[DataRequired()])
     topic_codes = MultiCheckboxField("Topics", validators=[Optional()])
+    declaration_codes = MultiCheckboxField(
+        "The content", validators=[Optional()], description="What boards ask a course to cover."
+    )
 
 
 class CompletionForm(FlaskForm):

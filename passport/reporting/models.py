@@ -122,6 +122,9 @@ class Activity(Base):
     starts_on: Mapped[date] = mapped_column(sa.Date)
     ends_on: Mapped[date] = mapped_column(sa.Date)
     max_credits: Mapped[Decimal] = mapped_column("max_credits_hundredths", CreditHours)
+    # What the provider declares the content covers, for boards whose rules are about a
+    # course's content (codes of the requirement sets' ``content_declarations``).
+    content_declarations: Mapped[list[str] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -28,7 +28,12 @@ from passport.forms import choices, show_error, show_validation_error
 from passport.jobs import enqueue_upload, ensure_consumer
 from passport.progress import get_progress
 from passport.reporting import outcomes, queries, services
-from passport.reporting.activities import ActivityValues, import_activities, save_activity
+from passport.reporting.activities import (
+    ActivityValues,
+    content_declaration_labels,
+    import_activities,
+    save_activity,
+)
 from passport.reporting.forms import (
     ActivityFileForm,
     ActivityForm,
@@ -74,9 +79,11 @@ def _activity_form(activity=None) -> ActivityForm:
     form = ActivityForm(obj=activity)
     form.credit_type_codes.choices = choices(queries.credit_type_choices(db.session))
     form.topic_codes.choices = choices(queries.topic_choices(db.session))
+    form.declaration_codes.choices = choices(content_declaration_labels().items())
     if activity is not None and not form.is_submitted():
         form.credit_type_codes.data = [c.code for c in activity.credit_types]
         form.topic_codes.data = [t.code for t in activity.topics]
+        form.declaration_codes.data = list(activity.content_declarations or [])
     return form
 
 
@@ -90,6 +97,7 @@ def _activity_values(form: ActivityForm) -> ActivityValues:
         max_credits=form.max_credits.data,
         credit_type_codes=form.credit_type_codes.data or [],
         topic_codes=form.topic_codes.data or [],
+        declaration_codes=form.declaration_codes.data or [],
     )
 
 

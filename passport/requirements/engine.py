@@ -20,12 +20,31 @@ from typing import NamedTuple
 from passport.requirements.cycles import Cycle, cycle_ending, renewal_cycle, shift_months
 from passport.requirements.rules import RequirementSet, Rule
 
+# A rule's status: each says what a person can do about it.
 MET, SHORT, EXEMPT, NOT_YET_DUE = "met", "short", "exempt", "not yet due"
-MEETS, SHORT_OVERALL, EXEMPT_OVERALL, NO_CREDIT = "meets", "short", "exempt", "no credit"
+OVERDUE = "overdue"  # fell due since reporting began, before this cycle, and is not met
+NOT_EVIDENCED = "not evidenced"  # fell due before reporting began: Passport cannot know
+ON_FILE = "on file"  # the board has it on file as satisfied
+RULE_LABELS = {
+    MET: "Met",
+    SHORT: "Short",
+    OVERDUE: "Overdue",
+    NOT_YET_DUE: "Not yet due",
+    EXEMPT: "Exempt",
+    NOT_EVIDENCED: "Not evidenced in Passport (due before reporting began)",
+    ON_FILE: "Satisfied on file",
+}
+# Rules that count against the licensee's overall standing; the others cannot be judged
+# (not due, exempt, due before Passport's records begin) or are settled.
+FAILING = frozenset({SHORT, OVERDUE})
+
+MEETS, SHORT_OVERALL, EXEMPT_OVERALL = "meets", "short", "exempt"
+NO_CREDIT, NO_CYCLE_CREDIT = "no credit", "no cycle credit"
 OVERALL_LABELS = {
     MEETS: "Meets all requirements",
     SHORT_OVERALL: "Short",
     EXEMPT_OVERALL: "Exempt",
+    NO_CYCLE_CREDIT: "No credit in this cycle",
     NO_CREDIT: "No reported credit",
 }
 ZERO = Decimal(0)
@@ -39,6 +58,9 @@ class LicenseeFacts(NamedTuple):
     specialty: str | None = None
     attests_geriatric_patients: bool = False
     cme_waiver_on_file: bool = False
+    # Rules the board has on file as satisfied (from its roster, its own record, or a
+    # physician's attestation it accepted).
+    satisfied_on_file: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -67,7 +89,7 @@ class RuleResult(NamedTuple):
 
     @property
     def shortfall(self) -> Decimal:
-        return max(ZERO, self.required - self.earned) if self.status == SHORT else ZERO
+        return max(ZERO, self.required - self.earned) if self.status in FAILING else ZERO
 
     @property
     def percent(self) -> int:
@@ -95,13 +117,23 @@ class Evaluation(NamedTuple):
     def label(self) -> str:
         return OVERALL_LABELS[self.status]
 
+    @property
+    def failing_rules(self) -> tuple[RuleResult, ...]:
+        return tuple(rule for rule in self.rules if rule.status in FAILING)
+
 
 def renewal_number(facts: LicenseeFacts, months: int) -> int:
-    """Which renewal this cycle's end is (1 = the first renewal after first licensure)."""
+    """Which renewal this cycle's end is (1 = the first renewal after first licensure).
+
+    Later periods are a cycle long; the first one is not: MBC's first license runs to
+    the end of the birth month in the second year after issue, 13 to 36 months. So the
+    first period is taken as longer than half a cycle and at most one and a half: a
+    license issued 10/01/2025 and expiring 11/30/2027 (25 months) is at its first
+    renewal, not its second."""
     elapsed = (facts.expires_on.year - facts.first_issued_on.year) * 12 + (
         facts.expires_on.month - facts.first_issued_on.month
     )
-    return max(1, -(-elapsed // months))
+    return max(1, -(-(elapsed - months // 2) // months))
 
 
 CYCLE, PREVIOUS_CYCLE, TO_CYCLE_END = "cycle", "previous cycle", "to cycle end"
@@ -241,12 +273,18 @@ def _hours_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleResu
             note = (
                 note + f" {carried:f} excess hours carried forward from {previous.label}."
             ).strip()
+    if rs.reporting_began_on and cycle.starts_on < rs.reporting_began_on:
+        note = (
+            note + f" Credit before {rs.reporting_began_on:%m/%d/%Y}, when reporting into "
+            "Passport began, may be missing."
+        ).strip()
     return RuleResult(
         rule.id,
         rule.label,
         required,
         earned,
         MET if earned >= required else SHORT,
+        due_on=cycle.ends_on,
         counted=tally.counted(in_cycle),
         note=f"{note} {cap_note}" if note and cap_note else note or cap_note,
     )
@@ -263,6 +301,8 @@ def _topic_hours_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> Ru
     earned = tally.value(measure)
     status = MET if earned >= required else SHORT
     note = ""
+    if rule.id in facts.satisfied_on_file:
+        status = ON_FILE
     if rule.every_nth_renewal > 1:
         number = renewal_number(facts, rs.cycle_months)
         if number % rule.every_nth_renewal and status == SHORT:
@@ -275,6 +315,7 @@ def _topic_hours_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> Ru
         earned,
         status,
         unit,
+        due_on=cycle.ends_on,
         counted=tally.counted(measure),
         note=note,
     )
@@ -292,13 +333,34 @@ def _due_on(rs: RequirementSet, rule: Rule, facts: LicenseeFacts) -> date | None
     return min(candidates) if candidates else None
 
 
+def one_time_status(
+    rs: RequirementSet, rule_id: str, met: bool, due_on: date | None, facts, cycle: Cycle
+) -> tuple[str, str]:
+    """The status of a one-time obligation, and a note saying why, in the order a person
+    would ask: is it settled, is it due yet, could Passport know, is it late."""
+    if met:
+        return MET, "Counted once, from any date since first licensure."
+    if rule_id in facts.satisfied_on_file:
+        return ON_FILE, "The board has this requirement on file as satisfied."
+    if due_on is not None and due_on > cycle.ends_on:
+        return NOT_YET_DUE, "Counted once, from any date since first licensure."
+    began = rs.reporting_began_on
+    if due_on is not None and began is not None and due_on < began:
+        return NOT_EVIDENCED, (
+            f"Due {due_on:%m/%d/%Y}, before providers began reporting into Passport on "
+            f"{began:%m/%d/%Y}: a course taken then is not in Passport. The board can record "
+            "it as satisfied, or the physician can attest it with a certificate."
+        )
+    if due_on is not None and due_on < cycle.starts_on:
+        return OVERDUE, f"Due {due_on:%m/%d/%Y}, before this cycle began, and not met."
+    return SHORT, "Due in this cycle; counted once, from any date since first licensure."
+
+
 def _one_time_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleResult:
     measure = Measure(TO_CYCLE_END, topics=rule.topics)
     earned = tally.value(measure)
     due_on = _due_on(rs, rule, facts)
-    status = MET if earned >= rule.hours else SHORT
-    if status == SHORT and due_on is not None and due_on > cycle.ends_on:
-        status = NOT_YET_DUE
+    status, note = one_time_status(rs, rule.id, earned >= rule.hours, due_on, facts, cycle)
     return RuleResult(
         rule.id,
         rule.label,
@@ -307,7 +369,7 @@ def _one_time_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> RuleR
         status,
         due_on=due_on,
         counted=tally.counted(measure),
-        note="Counted once, from any date since first licensure.",
+        note=note,
     )
 
 
@@ -330,7 +392,13 @@ def _topic_share_rule(rs: RequirementSet, rule: Rule, facts, tally, cycle) -> Ru
             note="Does not apply to this licensee's specialty and attestation.",
         )
     return RuleResult(
-        rule.id, rule.label, required, earned, MET if earned >= required else SHORT, counted=counted
+        rule.id,
+        rule.label,
+        required,
+        earned,
+        MET if earned >= required else SHORT,
+        due_on=cycle.ends_on,
+        counted=counted,
     )
 
 
@@ -374,10 +442,19 @@ def measures_of(rs: RequirementSet) -> tuple[Measure, ...]:
     return tuple(recorder.asked)
 
 
+ANY_EVER = Measure(TO_CYCLE_END, unit="count")
+
+
 def evaluate_tally(rs: RequirementSet, facts: LicenseeFacts, tally) -> Evaluation:
     cycle = window_of(CYCLE, facts.expires_on, rs.cycle_months)
+    exemption = board_exemption(rs, facts, cycle)
     results = []
     for rule in rs.rules:
+        if exemption:  # the whole cycle is exempt: so is every rule of it
+            results.append(
+                RuleResult(rule.id, rule.label, rule.hours, ZERO, EXEMPT, note=exemption)
+            )
+            continue
         if facts.specialty and facts.specialty in rule.exempt_specialties:
             results.append(
                 RuleResult(
@@ -391,14 +468,15 @@ def evaluate_tally(rs: RequirementSet, facts: LicenseeFacts, tally) -> Evaluatio
             )
             continue
         results.append(_EVALUATORS[rule.kind](rs, rule, facts, tally, cycle))
-    has_credit = tally.value(ANY_IN_CYCLE) > 0
-    exemption = board_exemption(rs, facts, cycle)
+    failing = any(result.status in FAILING for result in results)
     if exemption:
         status = EXEMPT_OVERALL
-    elif not has_credit:
-        status = NO_CREDIT
-    elif all(result.status != SHORT for result in results):
+    elif not failing:
         status = MEETS
-    else:
+    elif tally.value(ANY_IN_CYCLE) > 0:
         status = SHORT_OVERALL
+    elif tally.value(ANY_EVER) > 0:
+        status = NO_CYCLE_CREDIT  # short, with credit only outside this cycle
+    else:
+        status = NO_CREDIT
     return Evaluation(cycle, status, tuple(results), exemption)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,7 @@ class Rule:
     exempt_specialties: frozenset[str] = frozenset()
     applies_to_specialties: frozenset[str] = frozenset()
     applies_if_attests_geriatric: bool = False
+    source: str = ""  # where the rule is published (statute, regulation, the board's page)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,14 @@ class RequirementSet:
     accepts_self_reported: bool
     exempt_when: frozenset[str]
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+    # When providers began reporting the board's licensees into Passport: an obligation
+    # that fell due before it has no evidence here, and is not held against anyone.
+    reporting_began_on: date | None = None
+    # What a person is told about self-reported credit (e.g. "MBC does not count ...").
+    self_reported_note: str = ""
+    # Declarations a provider makes about an activity's content, shown to the board:
+    # {code: label}, for rules about what a course covers rather than extra hours.
+    content_declarations: tuple[tuple[str, str], ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
         return next(rule for rule in self.rules if rule.id == rule_id)
@@ -75,7 +85,7 @@ _KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "one_time_topic": ({"topic", "hours"}, {"due_by_renewal", "due_within_years"}),
     "topic_share": ({"topic", "percent", "of_rule"}, {"applies_when"}),
 }
-_COMMON = {"id", "kind", "label", "exempt_specialties"}
+_COMMON = {"id", "kind", "label", "exempt_specialties", "source"}
 
 
 def _number(value: Any, where: str) -> Decimal:
@@ -104,7 +114,12 @@ def _rule(raw: dict[str, Any], rule_ids: set[str]) -> Rule:
     unknown = sorted(raw.keys() - required - optional - _COMMON)
     if unknown:
         raise ValueError(f"unknown field {', '.join(unknown)} for a {kind} rule")
-    values: dict[str, Any] = {"id": raw["id"], "kind": kind, "label": str(raw.get("label", ""))}
+    values: dict[str, Any] = {
+        "id": raw["id"],
+        "kind": kind,
+        "label": str(raw.get("label", "")),
+        "source": str(raw.get("source", "")),
+    }
     if "hours" in raw:
         values["hours"] = _number(raw["hours"], "hours")
     if "courses" in raw:
@@ -182,6 +197,14 @@ def parse_requirement_set(text: str, source: str = "<text>") -> RequirementSet:
     months = raw["cycle_months"]
     if not isinstance(months, int) or months <= 0:
         raise RequirementSetError(f"{source}: cycle_months must be a whole number above 0")
+    began = raw.get("reporting_began_on")
+    if began is not None and not isinstance(began, date):
+        raise RequirementSetError(f"{source}: reporting_began_on must be a date (YYYY-MM-DD)")
+    declarations = raw.get("content_declarations", {})
+    if not isinstance(declarations, dict) or not all(
+        isinstance(label, str) for label in declarations.values()
+    ):
+        raise RequirementSetError(f"{source}: content_declarations must map codes to labels")
     return RequirementSet(
         board=str(raw["board"]),
         name=str(raw["name"]),
@@ -189,6 +212,9 @@ def parse_requirement_set(text: str, source: str = "<text>") -> RequirementSet:
         accepts_self_reported=bool(raw.get("accepts_self_reported", False)),
         exempt_when=exempt_when,
         rules=tuple(rules),
+        reporting_began_on=began,
+        self_reported_note=str(raw.get("self_reported_note", "")),
+        content_declarations=tuple(declarations.items()),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,9 +21,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from passport.bulk import stage_keys
+from passport.compliance.on_file import on_file_rules, record_from_roster
 from passport.reporting.parsers import MAX_ROWS, FileRefused, xlsx_sheet_rows
 from passport.reporting.services import rematch_unmatched
 from passport.reporting.validation import fold, parse_date, parse_dob
+from passport.requirements.rules import requirement_set_for
 from passport.roster.identifiers import normalise_license_number, npi_is_valid
 from passport.roster.models import Board, Licensee
 from passport.trail.services import record_event, record_events
@@ -116,14 +118,27 @@ class RosterImportResult:
         return [row for row in self.rows if row.outcome == "rejected"]
 
 
-def _header(cells: list[Any]) -> list[str | None]:
-    return [COLUMNS.get(_HEADER_NOISE.sub("", str(cell or "").lower())) for cell in cells]
+ON_FILE_PREFIX = "on_file:"
 
 
-def read_roster(path: Path, method: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _header(cells: list[Any], on_file_rule_ids: Iterable[str] = ()) -> list[str | None]:
+    """Each column's field. A column "<rule id> satisfied on" (e.g. "Pain satisfied on")
+    gives the date the board knows a one-time requirement was met: ``on_file:<rule id>``."""
+    on_file = {}
+    for rule_id in on_file_rule_ids:
+        key = _HEADER_NOISE.sub("", rule_id.lower())
+        for title in (f"{key}satisfiedon", f"{key}satisfied", f"satisfied{key}"):
+            on_file[title] = ON_FILE_PREFIX + rule_id
+    names = [_HEADER_NOISE.sub("", str(cell or "").lower()) for cell in cells]
+    return [COLUMNS.get(name) or on_file.get(name) for name in names]
+
+
+def read_roster(
+    path: Path, method: str, on_file_rule_ids: Iterable[str] = ()
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, values by field) for each non-empty row; header is row 1."""
     rows = _xlsx_rows(path) if method == "xlsx" else _csv_rows(path)
-    header = _header(next(rows, []))
+    header = _header(next(rows, []), on_file_rule_ids)
     missing = [TITLES[name] for name in REQUIRED if name not in header]
     if missing:
         raise FileRefused(f"The header row lacks: {', '.join(missing)}.")
@@ -246,8 +261,11 @@ def import_roster(
     existing = _existing(session, board.id)
     result = RosterImportResult()
     inserts, updates, seen = [], [], set()
-    for number, values in read_roster(path, method):
+    on_file_ids = [rule_id for rule_id, _ in on_file_rules(requirement_set_for(board.code))]
+    satisfied: dict[str, dict[str, date]] = {}
+    for number, values in read_roster(path, method, on_file_ids):
         licensee, errors = check_row(values, pattern)
+        met = _satisfied_dates(values, errors)
         raw_number = normalise_license_number(_text(values.get("license_number")))
         if licensee and licensee["license_number"] in seen:
             errors = [(TITLES["license_number"], "This licence number is already in the file.")]
@@ -255,6 +273,8 @@ def import_roster(
         if errors:
             result.rows.append(RosterRowOutcome(number, raw_number, "rejected", tuple(errors)))
             continue
+        if met:
+            satisfied[licensee["license_number"]] = met
         current = existing.get(licensee["license_number"])
         if current is None:
             inserts.append({"board_id": board.id, **licensee})
@@ -277,6 +297,16 @@ def import_roster(
     deactivated_ids = _deactivate_missing(session, board.id, seen) if full_roster else []
     result.deactivated = len(deactivated_ids)
     _record_roster_changes(session, user_id, ip_address, created_ids, updates, deactivated_ids)
+    for license_number, dates in satisfied.items():
+        licensee_id = created_ids.get(license_number) or existing[license_number][0]
+        for rule_id, met_on in dates.items():
+            record_from_roster(
+                session,
+                actor_user_id=user_id,
+                licensee_id=licensee_id,
+                rule_id=rule_id,
+                satisfied_on=met_on,
+            )
     result.rematched = rematch_unmatched(session, board.id)
     record_event(
         session,
@@ -289,6 +319,20 @@ def import_roster(
     )
     session.flush()
     return result
+
+
+def _satisfied_dates(values: dict[str, Any], errors: list) -> dict[str, date]:
+    """The "<rule> satisfied on" dates of a row, by rule id; a bad date is a row error."""
+    found = {}
+    for name, value in values.items():
+        if not name.startswith(ON_FILE_PREFIX) or value in (None, ""):
+            continue
+        met_on = parse_date(value)
+        if met_on is None:
+            errors.append((f"{name.removeprefix(ON_FILE_PREFIX)} satisfied on", "Not a date."))
+        else:
+            found[name.removeprefix(ON_FILE_PREFIX)] = met_on
+    return found
 
 
 def _record_roster_changes(

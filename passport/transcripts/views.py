@@ -24,11 +24,14 @@ from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
+from passport.compliance import on_file
 from passport.compliance.evaluation import evaluate_licensees
 from passport.errors import Conflict, ValidationError
 from passport.extensions import db, limiter
 from passport.forms import choices, show_error, show_validation_error
 from passport.reporting.queries import topic_choices
+from passport.requirements.engine import NOT_EVIDENCED, OVERDUE, SHORT
+from passport.requirements.rules import requirement_set_for
 from passport.roster import queries as roster_queries
 from passport.roster import services as linking
 from passport.transcripts import discrepancies, discrepancy_queries, link_notices, queries, services
@@ -44,6 +47,9 @@ from passport.transcripts.forms import (
     OptionalMessageForm,
     SelfReportForm,
 )
+
+# The one-time rules a physician may attest: those Passport's credit does not show met.
+ATTESTABLE = frozenset({SHORT, OVERDUE, NOT_EVIDENCED})
 
 bp = Blueprint("transcripts", __name__, url_prefix="/physician")
 
@@ -165,6 +171,7 @@ def transcript() -> str | Response:
     view = (
         queries.transcript_by_activity if filters.view == "activity" else queries.transcript_by_date
     )
+    evaluation = evaluate_licensees(db.session, [licensee])[0].evaluation
     return render_template(
         "physician/transcript.html",
         filters=filters,
@@ -182,8 +189,21 @@ def transcript() -> str | Response:
         topics=topic_choices(db.session),
         cycles=CYCLES,
         views=VIEWS,
-        evaluation=evaluate_licensees(db.session, [licensee])[0].evaluation,
+        evaluation=evaluation,
+        attest_urls=_attest_urls(link, evaluation),
     )
+
+
+def _attest_urls(link, evaluation) -> dict[str, str]:  # noqa: ANN001 - LicenseLink, Evaluation
+    """Where the physician can attest each one-time rule not met in Passport's credit."""
+    if evaluation is None:
+        return {}
+    attestable = dict(on_file.on_file_rules(requirement_set_for(link.licensee.board.code)))
+    return {
+        rule.rule_id: url_for("attestations.attest", link_id=link.id, rule_id=rule.rule_id)
+        for rule in evaluation.rules
+        if rule.rule_id in attestable and rule.status in ATTESTABLE
+    }
 
 
 # Discrepancies ---------------------------------------------------------------------------

@@ -149,7 +149,48 @@ def _foreign_issued_transcript(session, method="POST"):
     return _other_physician(), {"code": issued.code}, method
 
 
+def _other_boards_attestation(session, method="GET"):
+    from passport.models import RequirementOnFile
+
+    licensee = factories.LicenseeFactory(board=factories.board("CA-OMBC"), license_number="20A994")
+    record = RequirementOnFile(
+        licensee_id=licensee.id,
+        rule_id="pain",
+        source="physician",
+        state="pending",
+        reason="",
+        decision_reason="",
+        certificate_sha256="0" * 64,
+        certificate_media_type="application/pdf",
+        certificate_filename="certificate.pdf",
+    )
+    session.add(record)
+    session.commit()
+    return factories.BoardStaffFactory(), {"record_id": record.id}, method
+
+
+def _boards_foreign_self_reported(session, method="GET"):
+    licensee = factories.LicenseeFactory(board=factories.board("CA-OMBC"), license_number="20A995")
+    credit = factories.SelfReportedCreditFactory()
+    factories.LicenseLinkFactory(licensee=licensee, user=credit.user)
+    return (
+        factories.BoardStaffFactory(),
+        {"licensee_id": licensee.id, "credit_id": credit.id},
+        method,
+    )
+
+
+def _foreign_link_attestation(session, method="GET"):
+    link = factories.LicenseLinkFactory()
+    return _other_physician(), {"link_id": link.id, "rule_id": "pain"}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
+    "board_requirements.record_on_file": lambda session: _boards_foreign_licensee(session, "POST"),
+    "board_requirements.decide": lambda session: _other_boards_attestation(session, "POST"),
+    "board_requirements.attestation_certificate": _other_boards_attestation,
+    "board_requirements.self_reported_certificate": _boards_foreign_self_reported,
+    "attestations.attest": _foreign_link_attestation,
     "pdf_transcripts.withdraw": _foreign_issued_transcript,
     "api_clients.revoke": _foreign_api_client,
     "reporting.edit_activity": _foreign_activity,

@@ -89,12 +89,19 @@ def test_the_trail_imports_no_feature():
 # compliance reads the data of the features below it (completions, the roster, a
 # physician's self-reported credit: their models) and the pure engine; never the board's
 # audit, the web service, or any feature's pages, queries or services above it.
-_COMPLIANCE_MAY_READ = {"compliance", "requirements", "roster", "reporting", "transcripts"}
+_COMPLIANCE_MAY_READ = {
+    "compliance",
+    "requirements",
+    "roster",
+    "reporting",
+    "transcripts",
+    "trail",
+}
 
 
 def _compliance_may_import(imported: str) -> bool:
     feature = _feature(imported)
-    if feature is None or feature in ("compliance", "requirements"):
+    if feature is None or feature in ("compliance", "requirements", "trail"):
         return True
     if feature not in _COMPLIANCE_MAY_READ or _is_views(imported):
         return False

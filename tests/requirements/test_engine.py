@@ -83,12 +83,15 @@ def test_mbc_practice_management_and_teaching_count_for_at_most_30_percent():
 
 
 def test_mbc_pain_management_is_one_time_and_due_by_the_second_renewal_or_four_years():
-    first = facts(first_issued_on=date(2025, 3, 15), expires_on=date(2026, 2, 28))
+    # MBC's first license runs to the birth month in the second year after issue (13 to
+    # 36 months); here 23.
+    first = facts(first_issued_on=date(2025, 3, 15), expires_on=date(2027, 2, 28))
     assert renewal_number(first, 24) == 1
     pain = rule(evaluate(MBC, first, [credit(5, date(2025, 6, 1), topics={"pain_eol"})]), "pain")
-    # Due at the second renewal (2028-02-29) or 4 years after licensure (2029-03-15).
-    assert pain.due_on == date(2028, 2, 29) and pain.status == NOT_YET_DUE
-    second = facts(first_issued_on=date(2025, 3, 15), expires_on=date(2028, 2, 29))
+    # Due at the second renewal (2029-02-28) or 4 years after licensure (2029-03-15).
+    assert pain.due_on == date(2029, 2, 28) and pain.status == NOT_YET_DUE
+    second = facts(first_issued_on=date(2025, 3, 15), expires_on=date(2029, 2, 28))
+    assert renewal_number(second, 24) == 2
     pain = rule(evaluate(MBC, second, [credit(5, date(2025, 6, 1), topics={"pain_eol"})]), "pain")
     assert pain.status == SHORT and pain.shortfall == 7
     met = rule(
