@@ -2,7 +2,7 @@
 staff, a physician's attestation with a certificate)
 
 Revision ID: 0014_audit_truth
-Revises: 0012_identity_and_link_proof
+Revises: 0013_sign_in_hardening
 Create Date: 2026-12-01 22:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_audit_truth'
-down_revision = '0012_identity_and_link_proof'
+down_revision = '0013_sign_in_hardening'
 branch_labels = None
 depends_on = None
 
