@@ -65,6 +65,7 @@ class AuditCase(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     licensee = relationship("Licensee", lazy="joined")
+    updated_by = relationship("User", lazy="joined")
 
 
 # Documentation requests ---------------------------------------------------------------
