@@ -273,6 +273,16 @@ class UnmetRequirement:
     reason: str
 
 
+def accepted_labels(requests: list[DocumentationRequest]) -> set[str]:
+    """The labels of the requested requirements an accepted document stands behind."""
+    return {
+        item.rule_label
+        for request in requests
+        for item in request.items
+        if item_state(item) == "accepted"
+    }
+
+
 def unmet_requirements(requests: list[DocumentationRequest]) -> list[UnmetRequirement]:
     """The requested requirements no accepted document stands behind, with why."""
     unmet: dict[str, UnmetRequirement] = {}

@@ -14,7 +14,12 @@ from datetime import date
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from passport.audit.documentation import UnmetRequirement, requests_for_case, unmet_requirements
+from passport.audit.documentation import (
+    UnmetRequirement,
+    accepted_labels,
+    requests_for_case,
+    unmet_requirements,
+)
 from passport.audit.models import AuditCase, AuditSample
 from passport.audit.sample_cases import case_rows
 from passport.errors import Conflict
@@ -42,8 +47,11 @@ def deficiency_letter(
     establish, then any other rule its reported credit is short on."""
     if case.status != "failed":
         raise Conflict("A deficiency letter is produced only for a failed case.")
-    unmet = unmet_requirements(requests_for_case(session, case.id))
-    named = {requirement.label for requirement in unmet}
+    requests = requests_for_case(session, case.id)
+    unmet = unmet_requirements(requests)
+    # A requirement the documentation established, or one already listed, is not
+    # repeated for the reported credit.
+    named = {requirement.label for requirement in unmet} | accepted_labels(requests)
     row = next(row for row in case_rows(session, sample) if row.case.id == case.id)
     unmet += [
         UnmetRequirement(label, "The credit reported to the board does not meet it.")
