@@ -68,9 +68,9 @@ def refresh_name_keys(session: Session, board_id: int) -> int:
 
 def licensee_search_condition(board_id: int, text: str) -> sa.ColumnElement[bool] | None:
     """Where a licensee of the board answers ``text``: its license number (normalised, in
-    full or its start) or, for text without digits, its name folded as matching folds it ("garcia-lopez" finds
-    "García López"; "Lopez, Ana" finds "Ana López"). ``None`` when there is nothing to
-    look for. Call ``refresh_name_keys`` first."""
+    full or its start) or, for text without digits, its name folded as matching folds it
+    ("garcia-lopez" finds "García López"; "Lopez, Ana" finds "Ana López"). ``None`` when
+    there is nothing to look for. Call ``refresh_name_keys`` first."""
     number = normalise_license_number(text)
     # Text with a digit is a license number: its letters ("A" of "A75135") are no name.
     key = "" if any(ch.isdigit() for ch in text) else name_key(text)
