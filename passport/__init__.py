@@ -92,7 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from passport.admin.views import bp as admin_bp
     from passport.api.client_views import bp as api_clients_bp
     from passport.api.views import bp as api_bp
+    from passport.audit.physician_views import bp as documentation_requests_bp
     from passport.audit.requirement_views import bp as board_requirements_bp
+    from passport.audit.sample_views import bp as samples_bp
     from passport.audit.views import bp as audit_bp
     from passport.home import bp as home_bp
     from passport.pdf_transcripts.views import bp as pdf_transcripts_bp
@@ -114,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
         schemas_bp,
         audit_bp,
         board_requirements_bp,
+        samples_bp,
+        documentation_requests_bp,
         roster_bp,
         admin_bp,
         pdf_transcripts_bp,
@@ -228,11 +232,15 @@ def register_template_helpers(app: Flask) -> None:
     from passport.formatting import format_credits, format_date, format_datetime
     from passport.forms import control_attrs
     from passport.requirements.engine import RULE_LABELS
+    from passport.trail.labels import action_label, describe_detail, object_label
     from passport.urls import external_url
 
     app.jinja_env.filters["us_date"] = format_date
     app.jinja_env.filters["us_datetime"] = format_datetime
     app.jinja_env.filters["credits"] = format_credits
+    app.jinja_env.filters["action_label"] = action_label  # the trail's codes in words
+    app.jinja_env.filters["object_label"] = object_label
+    app.jinja_env.filters["describe_detail"] = describe_detail
     app.jinja_env.globals["Permission"] = Permission
     app.jinja_env.globals["RULE_LABELS"] = RULE_LABELS  # one label per rule status
     app.jinja_env.globals["control_attrs"] = control_attrs

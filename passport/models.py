@@ -2,7 +2,13 @@
 
 from passport.accounts.models import RecoveryCode, SignInFailure, User, UserSession
 from passport.api.models import ApiClient, ApiToken, IdempotentRequest
-from passport.audit.models import AuditCase, AuditSample
+from passport.audit.models import (
+    AuditCase,
+    AuditSample,
+    DocumentationDocument,
+    DocumentationItem,
+    DocumentationRequest,
+)
 from passport.compliance.models import (
     AuditStanding,
     RequirementOnFile,
@@ -22,7 +28,14 @@ from passport.reporting.models import (
     Upload,
     UploadRow,
 )
-from passport.roster.models import Board, Licensee, LicenseLink, LicenseLinkCode, LinkAttempt
+from passport.roster.models import (
+    Board,
+    Licensee,
+    LicenseeNameKey,
+    LicenseLink,
+    LicenseLinkCode,
+    LinkAttempt,
+)
 from passport.trail.models import AccessLogEntry, AuditEvent
 from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfReportedCredit
 
@@ -41,6 +54,9 @@ __all__ = [
     "CompletionVersion",
     "CreditType",
     "Discrepancy",
+    "DocumentationDocument",
+    "DocumentationItem",
+    "DocumentationRequest",
     "IdempotentRequest",
     "IdentityAttempt",
     "IssuedTranscript",
@@ -48,6 +64,7 @@ __all__ = [
     "LicenseLink",
     "LicenseLinkCode",
     "Licensee",
+    "LicenseeNameKey",
     "LinkAttempt",
     "Provider",
     "RecoveryCode",

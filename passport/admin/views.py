@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -11,15 +14,21 @@ from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.accounts.queries import list_users
 from passport.admin.forms import ClearIdentityChecksForm, MoveLinkForm
+from passport.audit import export, logs
 from passport.errors import DomainError
 from passport.extensions import db
 from passport.reporting import identity_guard
 from passport.reporting.models import Provider
-from passport.request_guards import query_id
 from passport.roster import services as linking
 from passport.roster.models import Board
 from passport.roster.queries import contested_claims, current_holders
-from passport.trail.queries import audit_object_types, audit_trail_page
+from passport.trail.labels import TRAIL_ACTION_LABELS, action_choices, object_label
+from passport.trail.queries import (
+    LogFilters,
+    audit_object_types,
+    audit_trail_events,
+    audit_trail_page,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,19 +54,28 @@ def home() -> str:
 @bp.route("/audit-trail")
 @requires(Permission.ADMIN_MANAGE)
 def audit_trail() -> str:
-    """Read the append-only trail of writes. There is no way to change it here or
-    anywhere else in the app; the database refuses updates and deletes as well."""
-    filters = {
-        "action": (request.args.get("action") or "").strip()[:60],
-        "object_type": (request.args.get("object_type") or "").strip()[:40],
-        "object_id": query_id("object_id"),
-    }
-    page = audit_trail_page(db.session, request.args.get("page", 1, type=int) or 1, **filters)
+    """Read the append-only trail of writes, in words. There is no way to change it here
+    or anywhere else in the app; the database refuses updates and deletes as well."""
+    filters = LogFilters.from_args(request.args)
     return render_template(
         "admin/audit_trail.html",
-        page=page,
+        page=audit_trail_page(db.session, filters, logs.resolve(db.session, filters)),
         filters=filters,
-        object_types=audit_object_types(db.session),
+        actions=action_choices(TRAIL_ACTION_LABELS),
+        object_types=[(code, object_label(code)) for code in audit_object_types(db.session)],
+    )
+
+
+@bp.route("/audit-trail.csv")
+@requires(Permission.ADMIN_MANAGE)
+def audit_trail_export() -> Response:
+    filters = LogFilters.from_args(request.args)
+    events = audit_trail_events(db.session, filters, logs.resolve(db.session, filters))
+    return send_file(
+        io.BytesIO(export.audit_trail_csv(events)),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"audit-trail-{date.today():%Y%m%d}.csv",
     )
 
 

@@ -121,15 +121,14 @@ def samples_of(session: Session, board_id: int) -> list[AuditSample]:
     )
 
 
-def record_verdict(
-    session: Session, *, sample: AuditSample, case_id: int, user_id: int, status: str, note: str
-) -> AuditCase:
-    case = next((case for case in sample.cases if case.id == case_id), None)
-    if case is None:
-        raise NotFound("No such case in this sample.")
+def _apply_verdict(
+    session: Session, case: AuditCase, *, user_id: int, status: str, note: str | None, bulk: bool
+) -> None:
     if status not in CASE_STATUSES:
         raise ValidationError("Choose open, passed, failed or waived.", "status")
-    case.status, case.note = status, (note or "").strip()[:4000]
+    case.status = status
+    if note is not None:
+        case.note = note.strip()[:4000]
     case.updated_by_user_id = user_id
     record_event(
         session,
@@ -137,7 +136,45 @@ def record_verdict(
         action="audit_case.updated",
         object_type="audit_case",
         object_id=case.id,
-        detail={"status": status},
+        detail={"status": status, "bulk": True} if bulk else {"status": status},
     )
+
+
+def record_verdict(
+    session: Session, *, sample: AuditSample, case_id: int, user_id: int, status: str, note: str
+) -> AuditCase:
+    case = case_in(sample, case_id)
+    _apply_verdict(session, case, user_id=user_id, status=status, note=note or "", bulk=False)
     session.flush()
+    return case
+
+
+def record_verdicts(
+    session: Session,
+    *,
+    sample: AuditSample,
+    case_ids: list[int],
+    user_id: int,
+    status: str,
+    note: str = "",
+) -> list[AuditCase]:
+    """One verdict for several cases of the sample (each its own trail entry). A note, if
+    given, replaces each case's note; an empty one leaves the notes as they were."""
+    if not case_ids:
+        raise ValidationError("Select at least one case.", "case_id")
+    by_id = {case.id: case for case in sample.cases}
+    unknown = [case_id for case_id in case_ids if case_id not in by_id]
+    if unknown:
+        raise NotFound("No such case in this sample.")
+    cases = [by_id[case_id] for case_id in dict.fromkeys(case_ids)]
+    for case in cases:
+        _apply_verdict(session, case, user_id=user_id, status=status, note=note or None, bulk=True)
+    session.flush()
+    return cases
+
+
+def case_in(sample: AuditSample, case_id: int) -> AuditCase:
+    case = next((case for case in sample.cases if case.id == case_id), None)
+    if case is None:
+        raise NotFound("No such case in this sample.")
     return case

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -12,10 +12,7 @@ from werkzeug.wrappers import Response
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.admin.forms import MoveLinkForm
-from passport.audit import export, worklist
-from passport.audit import samples as audit_samples
-from passport.audit.forms import SampleForm, VerdictForm
-from passport.audit.models import CASE_STATUSES
+from passport.audit import export, logs, navigation, worklist
 from passport.audit.queries import (
     board_overview,
     licensee_completions,
@@ -23,20 +20,21 @@ from passport.audit.queries import (
     licensee_for_board,
     licensee_self_reported,
 )
+from passport.audit.search import search_board
 from passport.audit.worklist import AuditFilters
 from passport.compliance import on_file
 from passport.compliance.evaluation import evaluate_licensees
 from passport.compliance.forms import DecisionForm, OnFileForm
-from passport.errors import DomainError, ValidationError
+from passport.errors import DomainError
 from passport.extensions import db
-from passport.forms import show_validation_error
 from passport.reporting import identity_guard
 from passport.requirements.engine import OVERALL_LABELS
 from passport.requirements.rules import requirement_set_for
 from passport.roster import services as linking
 from passport.roster.queries import contested_claims, current_holders
 from passport.sqlite_transactions import writes_on_get
-from passport.trail.queries import access_log_page
+from passport.trail.labels import ACCESS_ACTION_LABELS, action_choices
+from passport.trail.queries import LogFilters, access_log_entries, access_log_page
 from passport.trail.services import log_board_access
 from passport.transcripts import discrepancy_queries
 
@@ -87,6 +85,18 @@ def _filters() -> AuditFilters:
     return AuditFilters.from_args(request.args, date.today())
 
 
+def _in_words(filters: AuditFilters) -> str:
+    """The worklist's filters as a person reads them (for the access log)."""
+    words = [f"expiring {filters.starts_on:%m/%d/%Y} to {filters.ends_on:%m/%d/%Y}"]
+    if filters.status:
+        words.append(f"status {OVERALL_LABELS.get(filters.status, filters.status)}")
+    if filters.specialty:
+        words.append(f"specialty {filters.specialty}")
+    if filters.search:
+        words.append(f"search “{filters.search}”")
+    return ", ".join(words)
+
+
 def _log(action: str, licensee_id: int | None = None, detail: str | None = None) -> None:
     log_board_access(
         db.session,
@@ -124,7 +134,7 @@ def audit() -> str:
 def audit_export(fmt: str) -> Response:
     filters = _filters()
     rows = worklist.all_rows(db.session, current_user.board_id, filters)
-    _log("audit.export", detail=f"{fmt}: {len(rows)} licensees, {filters.to_args()}")
+    _log("audit.export", detail=f"{len(rows)} licensees as .{fmt}, {_in_words(filters)}")
     db.session.commit()
     name = f"audit-{filters.starts_on:%Y%m%d}-{filters.ends_on:%Y%m%d}.{fmt}"
     if fmt == "csv":
@@ -135,17 +145,40 @@ def audit_export(fmt: str) -> Response:
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
+def _worklist_place(licensee_id: int) -> navigation.WorklistPlace | None:
+    """Where the licensee stands in the worklist it was opened from (its filters travel
+    in the URL), for the previous and next links."""
+    if not navigation.came_from_worklist(request.args):
+        return None
+    return navigation.worklist_place(db.session, current_user.board_id, _filters(), licensee_id)
+
+
+@bp.route("/licensees")
+@requires(Permission.AUDIT_READ)
+@writes_on_get
+def search() -> str:
+    """Any licensee of the board, whatever its expiry, by license number or name."""
+    text = (request.args.get("q") or "").strip()[:100]
+    result = search_board(db.session, current_user.board_id, text) if text else None
+    if result is not None:
+        _log("roster.search", detail=f"“{result.text}”: {result.total} found")
+    db.session.commit()
+    return render_template("board/search.html", result=result, text=text)
+
+
 @bp.route("/licensees/<int:licensee_id>")
 @requires(Permission.AUDIT_READ)
 @writes_on_get
 def licensee(licensee_id: int) -> str:
     found = licensee_for_board(db.session, current_user.board_id, licensee_id)
     evaluated = evaluate_licensees(db.session, [found], individual=True)[0]
+    place = _worklist_place(found.id)
     _log("licensee.view", found.id)
     db.session.commit()
     rs = requirement_set_for(found.board.code)
     return render_template(
         "board/licensee.html",
+        worklist_place=place,
         licensee=found,
         evaluation=evaluated.evaluation,
         requirement_set=rs,
@@ -212,76 +245,27 @@ def identity_checks() -> str:
 @bp.route("/access-log")
 @requires(Permission.AUDIT_READ)
 def access_log() -> str:
-    page = access_log_page(
-        db.session, current_user.board_id, request.args.get("page", 1, type=int) or 1
-    )
-    return render_template("board/access_log.html", page=page)
-
-
-# Audit samples ------------------------------------------------------------------------
-
-
-@bp.route("/samples", methods=["GET", "POST"])
-@requires(Permission.AUDIT_READ)
-def samples() -> str | Response:
-    form = SampleForm()
-    if not form.is_submitted():
-        form.window_starts_on.data = date.today()
-        form.window_ends_on.data = date.today() + timedelta(days=90)
-    if form.validate_on_submit():
-        try:
-            sample = audit_samples.draw_sample(
-                db.session,
-                board_id=current_user.board_id,
-                user_id=current_user.id,
-                title=form.title.data,
-                starts_on=form.window_starts_on.data,
-                ends_on=form.window_ends_on.data,
-                size_kind=form.size_kind.data,
-                size_value=form.size_value.data,
-                seed=form.seed.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            show_validation_error(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("audit.sample", sample_id=sample.id))
+    filters = LogFilters.from_args(request.args)
+    ids = logs.resolve(db.session, filters, board_id=current_user.board_id)
     return render_template(
-        "board/samples.html",
-        form=form,
-        samples=audit_samples.samples_of(db.session, current_user.board_id),
+        "board/access_log.html",
+        page=access_log_page(db.session, current_user.board_id, filters, ids),
+        filters=filters,
+        actions=action_choices(ACCESS_ACTION_LABELS),
     )
 
 
-@bp.route("/samples/<int:sample_id>")
+@bp.route("/access-log.csv")
 @requires(Permission.AUDIT_READ)
-def sample(sample_id: int) -> str:
-    found = audit_samples.sample_for_board(db.session, current_user.board_id, sample_id)
-    return render_template(
-        "board/sample.html", sample=found, statuses=CASE_STATUSES, form=VerdictForm()
+def access_log_export() -> Response:
+    filters = LogFilters.from_args(request.args)
+    ids = logs.resolve(db.session, filters, board_id=current_user.board_id)
+    body = export.access_log_csv(
+        access_log_entries(db.session, current_user.board_id, filters, ids)
     )
-
-
-@bp.route("/samples/<int:sample_id>/cases/<int:case_id>", methods=["POST"])
-@requires(Permission.AUDIT_READ)
-def verdict(sample_id: int, case_id: int) -> Response:
-    found = audit_samples.sample_for_board(db.session, current_user.board_id, sample_id)
-    form = VerdictForm()
-    if form.validate_on_submit():
-        try:
-            audit_samples.record_verdict(
-                db.session,
-                sample=found,
-                case_id=case_id,
-                user_id=current_user.id,
-                status=form.status.data,
-                note=form.note.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            flash(str(error), "warning")
-        else:
-            db.session.commit()
-            flash("Saved.", "success")
-    return redirect(url_for("audit.sample", sample_id=sample_id))
+    return send_file(
+        io.BytesIO(body),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"access-log-{date.today():%Y%m%d}.csv",
+    )

@@ -144,3 +144,22 @@ class LicenseLinkCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     licensee = relationship("Licensee")
+
+
+class LicenseeNameKey(Base):
+    """A licensee's names folded by ``identifiers.name_key`` (accents, hyphens, case and
+    suffixes dropped), kept so a board can search its whole roster the way matching
+    compares names. The names it was folded from are kept too: ``roster.search`` folds
+    again any licensee whose roster names no longer agree, whatever wrote them."""
+
+    __tablename__ = "licensee_name_keys"
+    __table_args__ = (sa.Index("ix_licensee_name_keys_board", "board_id"),)
+
+    licensee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("licensees.id", ondelete="CASCADE"), primary_key=True
+    )
+    board_id: Mapped[int] = mapped_column(sa.Integer)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    first_last_key: Mapped[str] = mapped_column(sa.String(200))
+    last_first_key: Mapped[str] = mapped_column(sa.String(200))

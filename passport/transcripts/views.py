@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
+from passport.audit import documentation
 from passport.compliance import on_file
 from passport.compliance.evaluation import evaluate_licensees
 from passport.errors import Conflict, ValidationError
@@ -66,6 +67,7 @@ def home() -> str:
         "physician/home.html",
         summaries=queries.linked_license_summaries(db.session, current_user.id),
         discrepancies=discrepancy_queries.physician_discrepancies(db.session, current_user.id),
+        documentation_requests=documentation.requests_for_physician(db.session, current_user.id),
     )
 
 

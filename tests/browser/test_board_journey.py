@@ -34,3 +34,29 @@ def test_board_audits_drills_down_samples_and_exports(visit):
     visit.page_done()
     assert page.get_by_role("heading", name=re.compile("Browser test audit")).is_visible()
     assert page.locator("table tbody tr").count() == 5
+
+    # Work the sample without leaving it (issue 21): status and hours on each case, one
+    # verdict for two selected cases, the count of decided cases, the place kept.
+    assert page.get_by_text("0 of 5 cases decided").is_visible()
+    rows = page.locator("table tbody tr")
+    assert re.search(r"\d+\.\d\d / \d+\.\d\d", rows.first.inner_text())
+    for index in (0, 1):
+        rows.nth(index).get_by_role("checkbox").check()
+    page.get_by_label("Verdict for the selected cases", exact=True).select_option("passed")
+    page.get_by_role("button", name="Save for selected").click()
+    visit.page_done()
+    assert page.get_by_text("2 of 5 cases decided").is_visible()
+    assert re.search(r"#case-\d+$", page.url)
+
+    # Find any licensee of the board, whatever its expiry.
+    page.get_by_role("navigation", name="Board").get_by_role("link", name="Find a licensee").click()
+    page.get_by_label("License number or name").fill(license_number.lower())
+    page.get_by_role("button", name="Search").click()
+    visit.page_done()
+    assert page.get_by_role("link", name=license_number).first.is_visible()
+
+    # The access log reads in words.
+    page.get_by_role("navigation", name="Board").get_by_role("link", name="Access log").click()
+    visit.page_done()
+    logged = page.locator("table tbody").inner_text()
+    assert "Opened a licensee's record" in logged and "licensee.view" not in logged

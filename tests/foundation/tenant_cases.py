@@ -11,6 +11,7 @@ from typing import Any
 
 from passport.models import Upload
 from tests import factories
+from tests.foundation.workflow_tenant_cases import WORKFLOW_TENANT_CASES
 
 TenantCase = Callable[[Any], tuple[Any, dict[str, Any], str]]
 
@@ -216,9 +217,12 @@ TENANT_CASES: dict[str, TenantCase] = {
     "audit.discrepancy": _boards_foreign_discrepancy,
     "audit.licensee": _boards_foreign_licensee,
     "pdf_transcripts.board_pdf": _boards_foreign_licensee,
-    "audit.sample": _boards_foreign_sample,
-    "audit.verdict": lambda session: _boards_foreign_sample(session, "POST"),
+    "samples.sample": _boards_foreign_sample,
+    "samples.verdict": lambda session: _boards_foreign_sample(session, "POST"),
 }
+
+# The audit workflow's routes (issue 21, items 5 and 6), kept in their own module.
+TENANT_CASES |= WORKFLOW_TENANT_CASES
 
 # Routes with an id that is not tenant-scoped, and why.
 UNSCOPED_ROUTES = {
