@@ -31,7 +31,7 @@ MATCH_REASONS = {
     MatchStatus.IDENTITY_MISMATCH: "A licensee with this licence number exists, but the last "
     "name or the date of birth differs from the board's record. Check both with the learner.",
     MatchStatus.PENDING: "Waiting for matching. Several different names or dates of birth "
-    "have been sent for this licence recently, so Passport no longer says whether a new one "
+    "have been sent for this license recently, so Passport no longer says whether a new one "
     "matches; the record waits until the board's administrators have reviewed them. Check "
     "the learner's details with the learner.",
 }
