@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -54,6 +54,7 @@ class _LicenseeState:
 
     rows: dict[str, IdentityAttempt]
     differing_recently: int
+    new: list[IdentityAttempt] = field(default_factory=list)
 
 
 def guarded_match(
@@ -85,6 +86,7 @@ def guarded_match(
         if answer.status is MatchStatus.PENDING:
             held_by_licensee[result.roster_id] += 1
         guarded.append(answer)
+    _insert_new(session, [row for state in states.values() for row in state.new])
     session.flush()
     for licensee_id, held in held_by_licensee.items():
         record_event(
@@ -118,7 +120,8 @@ def _answer(
             _note(session, provider_id, state, result.roster_id, key, "differs", now, row)
         elif row is not None:  # held before, answered now: it matched
             del state.rows[key]
-            session.delete(row)
+            if row in session:
+                session.delete(row)
         return result
     if result.status is MatchStatus.MATCHED and key in _known_true(
         session, provider_id, known, result.licensee_id
@@ -129,6 +132,8 @@ def _answer(
 
 
 def _note(session, provider_id, state, licensee_id, key, kind, now, row) -> IdentityAttempt:  # noqa: ANN001
+    """Note an answer in the licensee's rows. New rows stay out of the session and are
+    written by ``_insert_new`` (an upsert: two uploads at once may note the same one)."""
     if row is None:
         row = IdentityAttempt(
             provider_id=provider_id,
@@ -139,13 +144,50 @@ def _note(session, provider_id, state, licensee_id, key, kind, now, row) -> Iden
             last_tried_at=now,
             blocked_count=0,
         )
-        session.add(row)
         state.rows[key] = row
+        state.new.append(row)
     else:
         row.state, row.last_tried_at = kind, now
         if kind == "differs":
             row.first_tried_at = now  # counted in the window from its answer
     return row
+
+
+def _insert_new(session: Session, rows: list[IdentityAttempt]) -> None:
+    """Write the batch's new rows; a row another transaction wrote meanwhile is updated
+    instead (its held count added), never a unique-key error."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = IdentityAttempt.__table__
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["provider_id", "licensee_id", "identity_key"],
+        set_={
+            "state": statement.excluded.state,
+            "last_tried_at": statement.excluded.last_tried_at,
+            "blocked_count": table.c.blocked_count + statement.excluded.blocked_count,
+        },
+    )
+    session.execute(
+        statement,
+        [
+            {
+                "provider_id": row.provider_id,
+                "licensee_id": row.licensee_id,
+                "identity_key": row.identity_key,
+                "state": row.state,
+                "first_tried_at": row.first_tried_at,
+                "last_tried_at": row.last_tried_at,
+                "blocked_count": row.blocked_count,
+            }
+            for row in rows
+        ],
+    )
 
 
 def _known_true(

@@ -254,3 +254,29 @@ def test_an_admin_clears_the_checks_and_held_records_are_matched_again(
     assert not db_session.scalars(
         sa.select(IdentityAttempt).where(IdentityAttempt.licensee_id == target.id)
     ).all()
+
+
+def test_two_batches_noting_the_same_identity_at_once_do_not_collide(db_session, world, target):
+    """Two uploads in parallel may both note one new identity: the second write adds its
+    held count to the first's row instead of failing on the unique key."""
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 12, 1, tzinfo=UTC)
+
+    def attempt(blocked: int) -> IdentityAttempt:
+        return IdentityAttempt(
+            provider_id=world.provider.id,
+            licensee_id=target.id,
+            identity_key="k" * 32,
+            state="held",
+            first_tried_at=moment,
+            last_tried_at=moment,
+            blocked_count=blocked,
+        )
+
+    from passport.reporting.identity_guard import _insert_new
+
+    _insert_new(db_session, [attempt(1)])
+    _insert_new(db_session, [attempt(2)])  # as the other transaction would, unaware
+    (row,) = db_session.scalars(sa.select(IdentityAttempt)).all()
+    assert row.blocked_count == 3
