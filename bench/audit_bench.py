@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.report import write_section  # noqa: E402 - after the path is set
+from bench.sign_in import signed_in_client  # noqa: E402
 from bench.upload_bench import postgres_url  # noqa: E402
 
 LICENSEES = 150_000
@@ -210,9 +211,7 @@ def measure(url: str, licensees: int) -> dict[str, float]:
             results[label] = time.perf_counter() - started
             results[f"{label}: licensees"] = len(rows)
             db.session.rollback()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_user_id
+    client = signed_in_client(app, session_user_id)
     results["first audit page over HTTP"] = _page_seconds(client)
     for changed in (1_000, licensees // 10):
         with app.app_context():

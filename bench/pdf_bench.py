@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.report import write_section  # noqa: E402 - after the path is set
+from bench.sign_in import signed_in_client  # noqa: E402
 
 RUNS = 3
 
@@ -139,9 +140,7 @@ def measure(rows: int) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         app, user_id, licensee_id = _world(f"sqlite:///{Path(tmp) / 'pdf.sqlite3'}", rows)
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = user_id
+        client = signed_in_client(app, user_id)
         app_times, bare_times = [], []
         html = _bare_html(app, licensee_id)
         client.get("/physician/transcript.pdf")  # warm both: templates, fonts, imports

@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.report import write_section  # noqa: E402 - after the path is set
+from bench.sign_in import signed_in_client  # noqa: E402
 from bench.upload_bench import postgres_url  # noqa: E402
 
 OWN_COMPLETIONS = 5_000
@@ -167,9 +168,7 @@ def measure(url: str) -> dict[str, float]:
                 db.session, licensee_id, expires, TranscriptFilters(cycle="all", view="activity")
             )
         )
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_user_id
+    client = signed_in_client(app, session_user_id)
     results["whole page over HTTP"] = _median_ms(
         lambda: client.get("/physician/transcript?cycle=all")
     )
