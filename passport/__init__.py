@@ -221,6 +221,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from passport.accounts.permissions import Permission
+    from passport.compliance.needs import status_word
     from passport.formatting import format_credits, format_date, format_datetime
     from passport.forms import control_attrs
     from passport.urls import external_url
@@ -229,6 +230,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["us_datetime"] = format_datetime
     app.jinja_env.filters["credits"] = format_credits
     app.jinja_env.globals["Permission"] = Permission
+    app.jinja_env.globals["rule_status_word"] = status_word  # the board's words, everywhere
     app.jinja_env.globals["control_attrs"] = control_attrs
     app.jinja_env.globals["external_url"] = external_url  # links from PASSPORT_BASE_URL
 

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.compliance.evaluation import evaluate_licensees
+from passport.compliance.needs import cycle_needs
 from passport.errors import Conflict, ValidationError
 from passport.extensions import db, limiter
 from passport.forms import choices, show_error, show_validation_error
@@ -56,10 +57,19 @@ def _certificate_dir() -> Path:
 @bp.route("/")
 @requires(Permission.TRANSCRIPT_OWN_READ)
 def home() -> str:
+    """What is needed first, per linked license, then the discrepancies waiting."""
+    summaries = queries.linked_license_summaries(db.session, current_user.id)
+    evaluations = evaluate_licensees(db.session, [s.link.licensee for s in summaries])
+    items = discrepancy_queries.physician_discrepancies(db.session, current_user.id)
     return render_template(
         "physician/home.html",
-        summaries=queries.linked_license_summaries(db.session, current_user.id),
-        discrepancies=discrepancy_queries.physician_discrepancies(db.session, current_user.id),
+        summaries=summaries,
+        standings=[
+            (summary, result.evaluation, cycle_needs(result.evaluation, date.today()))
+            for summary, result in zip(summaries, evaluations, strict=True)
+        ],
+        discrepancies=items,
+        latest_answers=discrepancy_queries.latest_answers(items),
     )
 
 
