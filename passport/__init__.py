@@ -83,6 +83,33 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user_from_session)
     init_oauth(app)
+    register_notifications(app)
+
+
+def register_notifications(app: Flask) -> None:
+    """Queue the notifications a request, job or command committed, as its app context
+    ends: registered after Flask-SQLAlchemy, so it runs before the session is removed.
+    Start the embedded job consumer (and its schedule) with the first request."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    from passport.jobs import dispatch_notifications, ensure_consumer
+    from passport.notifications.queries import unread_count
+
+    @app.teardown_appcontext
+    def queue_committed_notifications(error: BaseException | None) -> None:
+        try:
+            dispatch_notifications()
+        except Exception:  # the every-minute sweep sends what could not be queued here
+            app.logger.exception("Could not queue notifications; the sweep will send them")
+
+    app.before_request(ensure_consumer)
+
+    @app.context_processor
+    def unread_notifications() -> dict[str, int]:
+        if has_request_context() and current_user.is_authenticated:
+            return {"unread_notifications": unread_count(db.session, current_user.id)}
+        return {"unread_notifications": 0}
 
 
 def register_blueprints(app: Flask) -> None:
@@ -94,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from passport.api.views import bp as api_bp
     from passport.audit.views import bp as audit_bp
     from passport.home import bp as home_bp
+    from passport.notifications.views import bp as notifications_bp
     from passport.pdf_transcripts.views import bp as pdf_transcripts_bp
     from passport.reporting.views import bp as reporting_bp
     from passport.reporting.views import schemas_bp
@@ -115,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         pdf_transcripts_bp,
         api_bp,
         api_clients_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(require_two_factor_enrolment)

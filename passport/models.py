@@ -5,6 +5,7 @@ from passport.api.models import ApiClient, ApiToken, IdempotentRequest
 from passport.audit.models import AuditCase, AuditSample
 from passport.compliance.models import AuditStanding, StaleStanding, StandingsVersion
 from passport.db import Base
+from passport.notifications.models import EmailOptOut, Notification
 from passport.pdf_transcripts.models import IssuedTranscript
 from passport.reporting.models import (
     Activity,
@@ -18,6 +19,7 @@ from passport.reporting.models import (
     UploadRow,
 )
 from passport.roster.models import Board, Licensee, LicenseLink, LicenseLinkCode, LinkAttempt
+from passport.shares.models import TranscriptShare, TranscriptShareView
 from passport.trail.models import AccessLogEntry, AuditEvent
 from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfReportedCredit
 
@@ -36,6 +38,7 @@ __all__ = [
     "CompletionVersion",
     "CreditType",
     "Discrepancy",
+    "EmailOptOut",
     "IdempotentRequest",
     "IdentityAttempt",
     "IssuedTranscript",
@@ -44,6 +47,7 @@ __all__ = [
     "LicenseLinkCode",
     "Licensee",
     "LinkAttempt",
+    "Notification",
     "Provider",
     "RecoveryCode",
     "SelfReportedCredit",
@@ -51,6 +55,8 @@ __all__ = [
     "StaleStanding",
     "StandingsVersion",
     "Topic",
+    "TranscriptShare",
+    "TranscriptShareView",
     "Upload",
     "UploadRow",
     "User",

@@ -102,9 +102,9 @@ def link_license() -> str | Response:
             db.session.commit()
             show_error(form, str(error))
         else:
-            db.session.commit()
             if isinstance(outcome, linking.CodeSent):
-                link_notices.send_link_code(outcome)
+                link_notices.send_link_code(db.session, outcome)
+                db.session.commit()
                 return redirect(url_for("transcripts.confirm_link", code_id=outcome.code_id))
             return _linked(outcome)
     return render_template(
@@ -115,7 +115,9 @@ def link_license() -> str | Response:
 
 
 def _linked(link) -> Response:  # noqa: ANN001 - a LicenseLink
-    link_notices.tell_holder_of_link(current_user, link.licensee)
+    """Tell the holder, and commit the link with the notice."""
+    link_notices.tell_holder_of_link(db.session, current_user, link)
+    db.session.commit()
     flash("License linked. Every credit reported for it now appears here.", "success")
     return redirect(url_for("transcripts.home"))
 
@@ -141,7 +143,6 @@ def confirm_link(code_id: int) -> str | Response:
             db.session.commit()  # a wrong code counts toward throttling
             show_validation_error(form, error)
         else:
-            db.session.commit()
             return _linked(link)
     return render_template("physician/confirm_link.html", form=form)
 

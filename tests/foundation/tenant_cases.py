@@ -149,7 +149,24 @@ def _foreign_issued_transcript(session, method="POST"):
     return _other_physician(), {"code": issued.code}, method
 
 
+def _foreign_notification(session, method="POST"):
+    from passport.notifications.services import Message, notify
+
+    owner = factories.UserFactory()
+    notification = notify(
+        session,
+        event_key=f"test:{owner.id}",
+        kind="test",
+        topic="discrepancies",
+        message=Message("Subject", "Body", "/physician/"),
+        user=owner,
+    )
+    session.commit()
+    return _other_physician(), {"notification_id": notification.id}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
+    "notifications.open_notification": _foreign_notification,
     "pdf_transcripts.withdraw": _foreign_issued_transcript,
     "api_clients.revoke": _foreign_api_client,
     "reporting.edit_activity": _foreign_activity,
@@ -183,5 +200,6 @@ TENANT_CASES: dict[str, TenantCase] = {
 UNSCOPED_ROUTES = {
     "transcripts.report_missing": "any provider's activity may be reported missing; the "
     "claim goes to that provider only",
+    "notifications.retry_delivery": "administrators see every delivery; no tenant",
     "audit.audit_export": "the argument is the file format; the export covers the user's own board",
 }
