@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from passport.reporting.views import bp as reporting_bp
     from passport.reporting.views import schemas_bp
     from passport.roster.views import bp as roster_bp
+    from passport.shares.views import bp as shares_bp
     from passport.transcripts.inbox_views import bp as inbox_bp
     from passport.transcripts.views import bp as transcripts_bp
 
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         api_clients_bp,
         notifications_bp,
+        shares_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(require_two_factor_enrolment)

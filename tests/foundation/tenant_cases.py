@@ -165,7 +165,28 @@ def _foreign_notification(session, method="POST"):
     return _other_physician(), {"notification_id": notification.id}, method
 
 
+def _foreign_share(session, method="POST"):
+    from datetime import date, timedelta
+
+    from passport.shares.services import create_share
+
+    link = factories.LicenseLinkFactory()
+    created = create_share(
+        session,
+        user_id=link.user_id,
+        link=link,
+        recipient="Hospital",
+        starts_on=date.today() - timedelta(days=30),
+        ends_on=date.today(),
+        expires_on=date.today() + timedelta(days=5),
+        today=date.today(),
+    )
+    session.commit()
+    return _other_physician(), {"share_id": created.share.id}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
+    "shares.revoke": _foreign_share,
     "notifications.open_notification": _foreign_notification,
     "pdf_transcripts.withdraw": _foreign_issued_transcript,
     "api_clients.revoke": _foreign_api_client,
