@@ -83,6 +83,33 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user_from_session)
     init_oauth(app)
+    register_notifications(app)
+
+
+def register_notifications(app: Flask) -> None:
+    """Queue the notifications a request, job or command committed, as its app context
+    ends: registered after Flask-SQLAlchemy, so it runs before the session is removed.
+    Start the embedded job consumer (and its schedule) with the first request."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    from passport.jobs import dispatch_notifications, ensure_consumer
+    from passport.notifications.queries import unread_count
+
+    @app.teardown_appcontext
+    def queue_committed_notifications(error: BaseException | None) -> None:
+        try:
+            dispatch_notifications()
+        except Exception:  # the every-minute sweep sends what could not be queued here
+            app.logger.exception("Could not queue notifications; the sweep will send them")
+
+    app.before_request(ensure_consumer)
+
+    @app.context_processor
+    def unread_notifications() -> dict[str, int]:
+        if has_request_context() and current_user.is_authenticated:
+            return {"unread_notifications": unread_count(db.session, current_user.id)}
+        return {"unread_notifications": 0}
 
 
 def register_blueprints(app: Flask) -> None:
@@ -97,10 +124,12 @@ def register_blueprints(app: Flask) -> None:
     from passport.audit.sample_views import bp as samples_bp
     from passport.audit.views import bp as audit_bp
     from passport.home import bp as home_bp
+    from passport.notifications.views import bp as notifications_bp
     from passport.pdf_transcripts.views import bp as pdf_transcripts_bp
     from passport.reporting.views import bp as reporting_bp
     from passport.reporting.views import schemas_bp
     from passport.roster.views import bp as roster_bp
+    from passport.shares.views import bp as shares_bp
     from passport.transcripts.attestation_views import bp as attestations_bp
     from passport.transcripts.inbox_views import bp as inbox_bp
     from passport.transcripts.views import bp as transcripts_bp
@@ -123,6 +152,8 @@ def register_blueprints(app: Flask) -> None:
         pdf_transcripts_bp,
         api_bp,
         api_clients_bp,
+        notifications_bp,
+        shares_bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(require_two_factor_enrolment)
@@ -229,6 +260,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from passport.accounts.permissions import Permission
+    from passport.compliance.needs import status_word
     from passport.formatting import format_credits, format_date, format_datetime
     from passport.forms import control_attrs
     from passport.requirements.engine import RULE_LABELS
@@ -243,6 +275,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["describe_detail"] = describe_detail
     app.jinja_env.globals["Permission"] = Permission
     app.jinja_env.globals["RULE_LABELS"] = RULE_LABELS  # one label per rule status
+    app.jinja_env.globals["rule_status_word"] = status_word  # the board's words, everywhere
     app.jinja_env.globals["control_attrs"] = control_attrs
     app.jinja_env.globals["external_url"] = external_url  # links from PASSPORT_BASE_URL
 

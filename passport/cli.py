@@ -1,4 +1,5 @@
-"""Flask commands: ``create-user``, ``seed-demo``, ``demo-code``, ``refresh-standings``."""
+"""Flask commands: ``create-user``, ``seed-demo``, ``demo-code``, ``refresh-standings``,
+``run-scheduled``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,21 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_code_command)
     app.cli.add_command(refresh_standings_command)
+    app.cli.add_command(run_scheduled_command)
+
+
+@click.command("run-scheduled")
+@click.argument(
+    "task", type=click.Choice(["daily", "reminders", "housekeeping", "deliveries"]), default="daily"
+)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Run as if on this date.")
+def run_scheduled_command(task: str, today) -> None:  # noqa: ANN001 - a datetime or None
+    """Run the scheduled work now: what the daily and every-minute periodic tasks do."""
+    from passport.jobs import run_scheduled
+
+    done = run_scheduled(task, today.date() if today else None)
+    for name, count in done.items():
+        click.echo(f"{name}: {count}")
 
 
 @click.command("create-user")

@@ -132,7 +132,10 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "PASSPORT_LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute"),
         "PASSPORT_API_RATE_LIMIT": _env("API_RATE_LIMIT", "600 per minute"),
         "PASSPORT_SMTP_HOST": _env("SMTP_HOST"),
-        "PASSPORT_SMTP_PORT": int(_env("SMTP_PORT", "587")),
+        # Unset: 587 for STARTTLS, 465 for implicit TLS (passport.mail).
+        "PASSPORT_SMTP_PORT": int(_env("SMTP_PORT", "0")) or None,
+        "PASSPORT_SMTP_SECURITY": _env("SMTP_SECURITY", "starttls"),
+        "PASSPORT_SMTP_CA_FILE": _env("SMTP_CA_FILE"),
         "PASSPORT_SMTP_USER": _env("SMTP_USER"),
         "PASSPORT_SMTP_PASSWORD": _env("SMTP_PASSWORD"),
         "PASSPORT_MAIL_FROM": _env("MAIL_FROM", "passport@localhost"),

@@ -24,3 +24,8 @@ def format_credits(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     return f"{Decimal(value):.2f}"
+
+
+def format_long_date(value: date | None) -> str:
+    """April 30, 2027: dates in a sentence (reminders, the overview's headline)."""
+    return f"{value:%B} {value.day}, {value.year}" if value else ""

@@ -4,6 +4,11 @@ By default the queue is a SQLite file in ``instance/`` and jobs run in threads o
 process (no extra server). With ``PASSPORT_REDIS_URL`` set, the queue is Redis and jobs
 run in separate worker processes: ``huey_consumer passport.jobs.huey -w 2``.
 Tests switch the queue to immediate mode (jobs run at once, in the caller's thread).
+
+Scheduled work runs as Huey periodic tasks, wherever the consumer runs: the embedded
+threads (started with the web process's first request) or the Redis workers. Each task's
+work is safe to run twice (notifications carry unique keys; deletions are idempotent), so
+two consumers or a run by hand (``flask run-scheduled``) never double anything.
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
+from passport.db import utcnow
 from passport.sqlite_transactions import jobs_take_turns
 
 log = logging.getLogger("passport.jobs")
@@ -52,6 +59,11 @@ def _current_app() -> Flask:
     return _app
 
 
+def bound_app() -> Flask:
+    """The app jobs run in (for code that needs its settings outside an app context)."""
+    return _current_app()
+
+
 def ensure_consumer() -> None:
     """Start the embedded consumer threads once per process (embedded mode only)."""
     global _consumer_started
@@ -61,7 +73,7 @@ def ensure_consumer() -> None:
         if _consumer_started:
             return
         consumer = huey.create_consumer(
-            workers=2, worker_type="thread", periodic=False, check_worker_health=False
+            workers=2, worker_type="thread", periodic=True, check_worker_health=False
         )
         threading.Thread(target=consumer.start, name="passport-jobs", daemon=True).start()
         _consumer_started = True
@@ -100,3 +112,65 @@ def enqueue_standings_refresh() -> None:
     would refresh them itself, as it always does first)."""
     ensure_consumer()
     refresh_standings_job()
+
+
+# Notifications -----------------------------------------------------------------------------
+
+
+@huey.task(retries=0)
+def deliver_notification_job(notification_id: int) -> str:
+    """Send one recorded notification (failures are recorded on it and retried by the
+    sweep below, with growing pauses, rather than by Huey)."""
+    from passport.extensions import db
+    from passport.notifications.delivery import deliver
+
+    app = _current_app()
+    with app.app_context(), jobs_take_turns(db.engine):
+        return deliver(db.session, notification_id, app.config)
+
+
+def enqueue_delivery(notification_id: int) -> None:
+    ensure_consumer()
+    deliver_notification_job(notification_id)
+
+
+def dispatch_notifications(session=None) -> int:  # noqa: ANN001 - a Session
+    """Queue the notifications committed on ``session`` (default: the app's) so far."""
+    from passport.extensions import db
+    from passport.notifications.delivery import dispatch_committed
+
+    return dispatch_committed(session or db.session, enqueue_delivery)
+
+
+def run_scheduled(task: str, today: date | None = None) -> dict[str, int]:
+    """The scheduled work, by name (``deliveries``, ``reminders``, ``housekeeping`` or
+    ``daily`` for the last two): what the periodic tasks and ``flask run-scheduled`` run."""
+    from passport.extensions import db
+    from passport.housekeeping import expire_old_notes
+    from passport.notifications.delivery import deliver_due
+    from passport.notifications.reminders import send_renewal_reminders
+
+    app = _current_app()
+    done: dict[str, int] = {}
+    with app.app_context(), jobs_take_turns(db.engine):
+        if task in ("reminders", "daily"):
+            done["reminders"] = send_renewal_reminders(db.session, today or date.today())
+            db.session.commit()  # queued as the app context ends (register_notifications)
+        if task in ("housekeeping", "daily"):
+            done.update(expire_old_notes(db.session, utcnow()))
+            db.session.commit()
+        if task == "deliveries":
+            done["delivered"] = deliver_due(db.session, app.config)
+    return done
+
+
+@huey.periodic_task(crontab(minute="*"), retries=0)
+def deliver_due_notifications() -> dict[str, int]:
+    """Every minute: retry failed deliveries whose pause is over, send any left behind."""
+    return run_scheduled("deliveries")
+
+
+@huey.periodic_task(crontab(hour="14", minute="0"), retries=0)
+def daily_work() -> dict[str, int]:
+    """Every day at 14:00 UTC (early morning in the US): renewal reminders, housekeeping."""
+    return run_scheduled("daily")

@@ -16,6 +16,7 @@ from passport.compliance.models import (
     StandingsVersion,
 )
 from passport.db import Base
+from passport.notifications.models import EmailOptOut, Notification
 from passport.pdf_transcripts.models import IssuedTranscript
 from passport.reporting.models import (
     Activity,
@@ -36,6 +37,7 @@ from passport.roster.models import (
     LicenseLinkCode,
     LinkAttempt,
 )
+from passport.shares.models import TranscriptShare, TranscriptShareView
 from passport.trail.models import AccessLogEntry, AuditEvent
 from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfReportedCredit
 
@@ -57,6 +59,7 @@ __all__ = [
     "DocumentationDocument",
     "DocumentationItem",
     "DocumentationRequest",
+    "EmailOptOut",
     "IdempotentRequest",
     "IdentityAttempt",
     "IssuedTranscript",
@@ -66,6 +69,7 @@ __all__ = [
     "Licensee",
     "LicenseeNameKey",
     "LinkAttempt",
+    "Notification",
     "Provider",
     "RecoveryCode",
     "RequirementOnFile",
@@ -74,6 +78,8 @@ __all__ = [
     "StaleStanding",
     "StandingsVersion",
     "Topic",
+    "TranscriptShare",
+    "TranscriptShareView",
     "Upload",
     "UploadRow",
     "User",

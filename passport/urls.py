@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_app_context, url_for
 
 # Any control character (C0, DEL, C1), any whitespace, or a backslash: browsers strip tab
 # and newline from URLs and read "\" as "/", which turns "/\t/evil.example" into
@@ -28,6 +28,20 @@ def base_url() -> str:
 def external_url(endpoint: str, **values: Any) -> str:
     """The absolute URL of ``endpoint``: the configured base, then url_for's path."""
     return base_url() + url_for(endpoint, _external=False, **values)
+
+
+def site_url(endpoint: str, **values: Any) -> str:
+    """``external_url`` that works outside a request too (jobs, commands, a service called
+    on its own): built from the URL map and the configured base alone, so a notification
+    recorded anywhere links to the same site."""
+    if has_app_context():
+        app = current_app._get_current_object()
+    else:  # never push a context here: its teardown would end the caller's session
+        from passport.jobs import bound_app
+
+        app = bound_app()
+    path = app.url_map.bind("localhost").build(endpoint, values)
+    return app.config["PASSPORT_BASE_URL"].rstrip("/") + path
 
 
 def local_path(target: str | None) -> str | None:

@@ -12,7 +12,8 @@ from passport.accounts.models import User
 from passport.accounts.permissions import Permission
 from passport.errors import ValidationError
 from passport.extensions import db, limiter
-from passport.mail import send_mail
+from passport.notifications.events import security_message
+from passport.notifications.services import Message
 from passport.sqlite_transactions import writes_on_get
 from passport.urls import external_url
 
@@ -20,17 +21,23 @@ bp = Blueprint("email_confirmation", __name__)
 
 
 def send_confirmation(user: User) -> None:
-    """E-mail ``user`` the link that confirms its address."""
+    """E-mail ``user`` the link that confirms its address (a security message, sent
+    when the caller commits)."""
     token = email_confirmation.make_confirmation_token(current_app.config["SECRET_KEY"], user)
     link = external_url("email_confirmation.confirm", token=token)
-    send_mail(
-        current_app.config,
-        user.email,
-        "Confirm your e-mail address for Passport",
-        "Welcome to Passport.\n\n"
-        f"To confirm that this address is yours, open this link within three days:\n{link}\n\n"
-        "You need to confirm it before you can link a medical license to your account.\n"
-        "If you did not sign up for Passport, ignore this message.",
+    security_message(
+        db.session,
+        kind="security.confirm_address",
+        address=user.email,
+        user=user,
+        secret=True,
+        message=Message(
+            "Confirm your e-mail address for Passport",
+            "Welcome to Passport.\n\n"
+            f"To confirm that this address is yours, open this link within three days:\n{link}"
+            "\n\nYou need to confirm it before you can link a medical license to your account."
+            "\nIf you did not sign up for Passport, ignore this message.",
+        ),
     )
 
 
@@ -56,5 +63,6 @@ def confirm(token: str) -> str | Response:
 def resend() -> Response:
     if current_user.email_verified_at is None:  # CSRFProtect has checked the token
         send_confirmation(current_user)
+        db.session.commit()
         flash(f"We sent a new confirmation link to {current_user.email}.", "info")
     return redirect(url_for("transcripts.link_license"))

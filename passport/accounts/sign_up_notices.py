@@ -9,14 +9,13 @@ that someone tried and how to get in: sign in, or reset the password.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from passport.accounts.models import User
 from passport.accounts.passwords import spend_one_verification
 from passport.errors import ValidationError
-from passport.mail import send_mail
+from passport.notifications.events import security_message
+from passport.notifications.services import Message
 from passport.trail.services import record_event
 
 
@@ -37,12 +36,12 @@ def handle_existing_address_sign_up(
     user: User,
     *,
     password: str,
-    mail_config: Any,
     sign_in_url: str,
     reset_url: str,
     ip_address: str | None = None,
 ) -> None:
-    """Record the attempt and tell the address's owner; the account is left unchanged.
+    """Record the attempt and tell the address's owner (a security message, sent once
+    the caller commits); the account is left unchanged.
     ``password`` costs one hash, as a new account's does, so the time taken tells nothing."""
     spend_one_verification(password)
     record_event(
@@ -53,14 +52,18 @@ def handle_existing_address_sign_up(
         object_id=user.id,
         ip_address=ip_address,
     )
-    session.flush()
-    send_mail(
-        mail_config,
-        user.email,
-        "Someone tried to sign up to Passport with your address",
-        "Someone (perhaps you) tried to sign up to Passport with this e-mail address, "
-        "but it already has an account, so nothing was changed.\n\n"
-        f"To sign in:\n{sign_in_url}\n\n"
-        f"If you have forgotten your password, choose a new one here:\n{reset_url}\n\n"
-        "If it was not you, you can ignore this message: your account stays as it is.",
+    security_message(
+        session,
+        kind="security.sign_up_address_in_use",
+        address=user.email,
+        user=user,
+        message=Message(
+            "Someone tried to sign up to Passport with your address",
+            "Someone (perhaps you) tried to sign up to Passport with this e-mail address, "
+            "but it already has an account, so nothing was changed.\n\n"
+            f"To sign in:\n{sign_in_url}\n\n"
+            f"If you have forgotten your password, choose a new one here:\n{reset_url}\n\n"
+            "If it was not you, you can ignore this message: your account stays as it is.",
+        ),
     )
+    session.flush()

@@ -40,7 +40,8 @@ from passport.db import utcnow
 from passport.errors import ValidationError
 from passport.extensions import db, limiter
 from passport.forms import show_error, show_validation_error
-from passport.mail import send_mail
+from passport.notifications.events import security_message
+from passport.notifications.services import Message
 from passport.urls import external_url, local_path
 
 bp = Blueprint("accounts", __name__)
@@ -183,7 +184,6 @@ def sign_up() -> str | Response:
                 db.session,
                 in_use.user,
                 password=form.password.data,
-                mail_config=current_app.config,
                 sign_in_url=external_url("accounts.sign_in"),
                 reset_url=external_url("accounts.request_reset"),
                 ip_address=client_ip(),
@@ -194,8 +194,8 @@ def sign_up() -> str | Response:
             db.session.rollback()
             show_validation_error(form, error)
         else:
-            db.session.commit()
             send_confirmation(user)
+            db.session.commit()
             return _signed_up(user.email)
     return render_template("accounts/sign_up.html", form=form)
 
@@ -263,14 +263,20 @@ def request_reset() -> str | Response:
         if user is not None and user.is_active_account:
             token = services.make_reset_token(current_app.config["SECRET_KEY"], user)
             link = external_url("accounts.reset_password", token=token)
-            send_mail(
-                current_app.config,
-                user.email,
-                "Reset your Passport password",
-                f"Someone asked to reset the password of your Passport account.\n\n"
-                f"To choose a new password, open this link within an hour:\n{link}\n\n"
-                f"If it was not you, ignore this message; your password stays as it is.",
+            security_message(
+                db.session,
+                kind="security.password_reset",
+                address=user.email,
+                user=user,
+                secret=True,
+                message=Message(
+                    "Reset your Passport password",
+                    "Someone asked to reset the password of your Passport account.\n\n"
+                    f"To choose a new password, open this link within an hour:\n{link}\n\n"
+                    "If it was not you, ignore this message; your password stays as it is.",
+                ),
             )
+            db.session.commit()
         # The same answer whether or not the account exists: no address enumeration.
         flash(
             "If an account uses that address, we have sent it a link to reset the password.", "info"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from passport.errors import DomainError
 from passport.extensions import db
+from passport.notifications import events
 from passport.progress import clear_progress, set_progress
-from passport.reporting.models import Upload
+from passport.reporting.models import Completion, CompletionVersion, Upload
 from passport.reporting.services import (
     count_rows,
     failure_message,
@@ -25,6 +27,29 @@ log = logging.getLogger("passport.reporting")
 # database's unique key lets the first insert through and stops the second, which is rolled
 # back whole and run again: the second time it sees the first's rows (unchanged or updated).
 CONFLICT_ATTEMPTS = 3
+
+
+def unmatched_count(upload_id: int) -> int:
+    """Live records this upload wrote that matched no license (they wait in the queue)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(CompletionVersion)
+            .join(Completion, Completion.id == CompletionVersion.completion_id)
+            .where(
+                CompletionVersion.upload_id == upload_id,
+                CompletionVersion.version == Completion.version,
+                Completion.deleted_at.is_(None),
+                Completion.licensee_id.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+def tell_uploader(upload: Upload) -> None:
+    """Record "your upload has finished / failed" in the job's transaction."""
+    events.upload_finished(db.session, upload, unmatched_count(upload.id))
 
 
 def run_upload(upload_id: int) -> str:
@@ -47,6 +72,7 @@ def run_upload(upload_id: int) -> str:
                     upload,
                     progress=lambda done: set_progress(job, done, max(total, done)),
                 )
+                tell_uploader(upload)
                 db.session.commit()
                 return "done"
             except IntegrityError:
@@ -60,6 +86,7 @@ def run_upload(upload_id: int) -> str:
         if not isinstance(error, DomainError):
             log.exception("Upload %s failed", upload_id)
         mark_upload_failed(db.session, upload_id, failure_message(error))
+        tell_uploader(db.session.get(Upload, upload_id, populate_existing=True))
         db.session.commit()
         return "failed"
     finally:

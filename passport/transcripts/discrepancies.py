@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from passport.db import utcnow
 from passport.errors import Conflict, ValidationError
+from passport.notifications import events
 from passport.reporting.models import (
     Activity,
     Completion,
@@ -73,6 +74,8 @@ def _add_message(
     )
     session.add(message)
     discrepancy.messages.append(message)
+    session.flush()
+    events.discrepancy_step(session, discrepancy, message)  # tell the other side
     record_event(
         session,
         actor_user_id=author_id,

@@ -14,7 +14,7 @@ from passport.errors import Forbidden, NotFound
 from passport.paging import Page, paginate
 from passport.reporting.models import Activity, Provider
 from passport.roster.models import Licensee, LicenseLink
-from passport.transcripts.models import OPEN_STATUSES, Discrepancy
+from passport.transcripts.models import OPEN_STATUSES, Discrepancy, DiscrepancyMessage
 
 STATUS_FILTERS = {
     "open": ("open",),
@@ -88,6 +88,19 @@ def physician_discrepancies(session: Session, user_id: int) -> list[Discrepancy]
             )
         )
     )
+
+
+def latest_answers(items: list[Discrepancy]) -> dict[int, DiscrepancyMessage]:
+    """The provider's latest word on each open discrepancy (its messages are loaded with
+    it), for the physician's overview."""
+    answers = {}
+    for item in items:
+        if item.status not in OPEN_STATUSES:
+            continue
+        from_provider = [m for m in item.messages if m.author_user_id != item.raised_by_user_id]
+        if from_provider:
+            answers[item.id] = from_provider[-1]
+    return answers
 
 
 def provider_discrepancies(session: Session, provider_id: int, status: str, page: int) -> Page:

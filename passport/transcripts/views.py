@@ -27,6 +27,7 @@ from passport.accounts.permissions import Permission
 from passport.audit import documentation
 from passport.compliance import on_file
 from passport.compliance.evaluation import evaluate_licensees
+from passport.compliance.needs import cycle_needs
 from passport.errors import Conflict, ValidationError
 from passport.extensions import db, limiter
 from passport.forms import choices, show_error, show_validation_error
@@ -63,10 +64,19 @@ def _certificate_dir() -> Path:
 @bp.route("/")
 @requires(Permission.TRANSCRIPT_OWN_READ)
 def home() -> str:
+    """What is needed first, per linked license, then the discrepancies waiting."""
+    summaries = queries.linked_license_summaries(db.session, current_user.id)
+    evaluations = evaluate_licensees(db.session, [s.link.licensee for s in summaries])
+    items = discrepancy_queries.physician_discrepancies(db.session, current_user.id)
     return render_template(
         "physician/home.html",
-        summaries=queries.linked_license_summaries(db.session, current_user.id),
-        discrepancies=discrepancy_queries.physician_discrepancies(db.session, current_user.id),
+        summaries=summaries,
+        standings=[
+            (summary, result.evaluation, cycle_needs(result.evaluation, date.today()))
+            for summary, result in zip(summaries, evaluations, strict=True)
+        ],
+        discrepancies=items,
+        latest_answers=discrepancy_queries.latest_answers(items),
         documentation_requests=documentation.requests_for_physician(db.session, current_user.id),
     )
 
@@ -100,9 +110,9 @@ def link_license() -> str | Response:
             db.session.commit()
             show_error(form, str(error))
         else:
-            db.session.commit()
             if isinstance(outcome, linking.CodeSent):
-                link_notices.send_link_code(outcome)
+                link_notices.send_link_code(db.session, outcome)
+                db.session.commit()
                 return redirect(url_for("transcripts.confirm_link", code_id=outcome.code_id))
             return _linked(outcome)
     return render_template(
@@ -113,7 +123,9 @@ def link_license() -> str | Response:
 
 
 def _linked(link) -> Response:  # noqa: ANN001 - a LicenseLink
-    link_notices.tell_holder_of_link(current_user, link.licensee)
+    """Tell the holder, and commit the link with the notice."""
+    link_notices.tell_holder_of_link(db.session, current_user, link)
+    db.session.commit()
     flash("License linked. Every credit reported for it now appears here.", "success")
     return redirect(url_for("transcripts.home"))
 
@@ -139,7 +151,6 @@ def confirm_link(code_id: int) -> str | Response:
             db.session.commit()  # a wrong code counts toward throttling
             show_validation_error(form, error)
         else:
-            db.session.commit()
             return _linked(link)
     return render_template("physician/confirm_link.html", form=form)
 

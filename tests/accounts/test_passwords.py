@@ -127,14 +127,14 @@ def test_reset_mail_goes_through_smtp_when_configured(app, client, physician, mo
         def has_extn(self, name):
             return name == "starttls"
 
-        def starttls(self):
+        def starttls(self, context=None):
             sent.append(("starttls",))
 
         def login(self, user, password):
             sent.append(("login", user))
 
         def send_message(self, message):
-            sent.append(("send", message["To"], message.get_content()))
+            sent.append(("send", message["To"], message.get_body(("plain",)).get_content()))
 
     monkeypatch.setattr("passport.mail.smtplib.SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "PASSPORT_SMTP_HOST", "smtp.passport.example")

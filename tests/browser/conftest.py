@@ -59,15 +59,20 @@ class LiveServer:
 
     def mailed_link(self, address: str, path_prefix: str) -> str:
         """The path of the last link e-mailed to ``address`` that starts with
-        ``path_prefix`` (with no SMTP server configured, mail goes to the server's log)."""
-        text = self.log.read_text(errors="replace")
-        mails = text.split("No SMTP server configured; mail to ")
-        for mail in reversed(mails):
-            if mail.startswith(address):
-                found = re.search(re.escape(self.url + path_prefix) + r"\S+", mail)
-                if found:
-                    return found.group(0)[len(self.url) :]
-        raise AssertionError(f"No mail to {address} with a link to {path_prefix}")
+        ``path_prefix`` (with no SMTP server configured, mail goes to the server's log).
+        Mail is sent by a background job a moment after the page answers: wait for it."""
+        deadline = time.monotonic() + 15
+        while True:
+            text = self.log.read_text(errors="replace")
+            mails = text.split("No SMTP server configured; mail to ")
+            for mail in reversed(mails):
+                if mail.startswith(address):
+                    found = re.search(re.escape(self.url + path_prefix) + r"\S+", mail)
+                    if found:
+                        return found.group(0)[len(self.url) :]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"No mail to {address} with a link to {path_prefix}")
+            time.sleep(0.2)
 
     def query(self, sql: str, *params) -> list[tuple]:
         """Read the server's database directly (to find demo data to act on)."""

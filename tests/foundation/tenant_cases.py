@@ -186,12 +186,50 @@ def _foreign_link_attestation(session, method="GET"):
     return _other_physician(), {"link_id": link.id, "rule_id": "pain"}, method
 
 
+def _foreign_notification(session, method="POST"):
+    from passport.notifications.services import Message, notify
+
+    owner = factories.UserFactory()
+    notification = notify(
+        session,
+        event_key=f"test:{owner.id}",
+        kind="test",
+        topic="discrepancies",
+        message=Message("Subject", "Body", "/physician/"),
+        user=owner,
+    )
+    session.commit()
+    return _other_physician(), {"notification_id": notification.id}, method
+
+
+def _foreign_share(session, method="POST"):
+    from datetime import date, timedelta
+
+    from passport.shares.services import create_share
+
+    link = factories.LicenseLinkFactory()
+    created = create_share(
+        session,
+        user_id=link.user_id,
+        link=link,
+        recipient="Hospital",
+        starts_on=date.today() - timedelta(days=30),
+        ends_on=date.today(),
+        expires_on=date.today() + timedelta(days=5),
+        today=date.today(),
+    )
+    session.commit()
+    return _other_physician(), {"share_id": created.share.id}, method
+
+
 TENANT_CASES: dict[str, TenantCase] = {
     "board_requirements.record_on_file": lambda session: _boards_foreign_licensee(session, "POST"),
     "board_requirements.decide": lambda session: _other_boards_attestation(session, "POST"),
     "board_requirements.attestation_certificate": _other_boards_attestation,
     "board_requirements.self_reported_certificate": _boards_foreign_self_reported,
     "attestations.attest": _foreign_link_attestation,
+    "shares.revoke": _foreign_share,
+    "notifications.open_notification": _foreign_notification,
     "pdf_transcripts.withdraw": _foreign_issued_transcript,
     "api_clients.revoke": _foreign_api_client,
     "reporting.edit_activity": _foreign_activity,
@@ -228,5 +266,6 @@ TENANT_CASES |= WORKFLOW_TENANT_CASES
 UNSCOPED_ROUTES = {
     "transcripts.report_missing": "any provider's activity may be reported missing; the "
     "claim goes to that provider only",
+    "notifications.retry_delivery": "administrators see every delivery; no tenant",
     "audit.audit_export": "the argument is the file format; the export covers the user's own board",
 }

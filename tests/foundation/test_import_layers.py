@@ -21,10 +21,12 @@ FEATURES = {
     "api",
     "audit",
     "compliance",
+    "notifications",
     "pdf_transcripts",
     "reporting",
     "requirements",
     "roster",
+    "shares",
     "trail",
     "transcripts",
 }

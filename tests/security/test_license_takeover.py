@@ -25,14 +25,10 @@ def mailbox(monkeypatch):
     """Every e-mail the app sends, as (to, subject, body)."""
     sent: list[tuple[str, str, str]] = []
 
-    def capture(config, to, subject, body):  # noqa: ANN001 - send_mail's signature
-        sent.append((to, subject, body))
+    def capture(config, message):  # noqa: ANN001 - send_message's signature
+        sent.append((message["To"], message["Subject"], message.get_body(("plain",)).get_content()))
 
-    for module in (
-        "passport.transcripts.link_notices",
-        "passport.accounts.confirmation_views",
-    ):
-        monkeypatch.setattr(f"{module}.send_mail", capture)
+    monkeypatch.setattr("passport.notifications.delivery.send_message", capture)
     return sent
 
 
