@@ -17,7 +17,14 @@ from passport.reporting.models import (
     Upload,
     UploadRow,
 )
-from passport.roster.models import Board, Licensee, LicenseLink, LicenseLinkCode, LinkAttempt
+from passport.roster.models import (
+    Board,
+    Licensee,
+    LicenseLink,
+    LicenseLinkCode,
+    LinkAttempt,
+    RosterImport,
+)
 from passport.trail.models import AccessLogEntry, AuditEvent
 from passport.transcripts.models import Discrepancy, DiscrepancyMessage, SelfReportedCredit
 
@@ -45,6 +52,7 @@ __all__ = [
     "Licensee",
     "LinkAttempt",
     "Provider",
+    "RosterImport",
     "RecoveryCode",
     "SelfReportedCredit",
     "StaleStanding",

@@ -37,6 +37,19 @@ def _foreign_upload(session, method="GET"):
     return _other_provider_staff(), {"upload_id": upload.id}, method
 
 
+def _foreign_learner_check(session, method="GET"):
+    from pathlib import Path
+
+    from flask import current_app
+
+    from passport.reporting.prevalidation import keep_checks
+
+    owner = factories.ProviderStaffFactory()
+    directory = Path(current_app.config["PASSPORT_UPLOAD_DIR"]) / "checks"
+    token = keep_checks(directory, owner.provider_id, [])
+    return _other_provider_staff(), {"token": token}, method
+
+
 def _other_physician():
     return factories.UserFactory()
 
@@ -159,6 +172,8 @@ TENANT_CASES: dict[str, TenantCase] = {
     "reporting.upload_progress": _foreign_upload,
     "reporting.upload_report": _foreign_upload,
     "reporting.retry_upload": lambda session: _foreign_upload(session, "POST"),
+    "reporting.prevalidation_results": _foreign_learner_check,
+    "reporting.prevalidation_report": _foreign_learner_check,
     "transcripts.unlink_license": _foreign_link,
     "transcripts.confirm_link": _foreign_link_code,
     "transcripts.flag_completion": _completion_on_another_licence,
