@@ -37,11 +37,17 @@ COLUMNS = {
     "dateofbirthmmdd": "dob",
     "dateofbirth": "dob",
     "dob": "dob",
+    "dobmmdd": "dob",
+    "birthdate": "dob",
     "licensetype": "license_type",
     "firstissued": "first_issued_on",
+    "firstissuedon": "first_issued_on",
+    "firstissuedate": "first_issued_on",
     "originalissuedate": "first_issued_on",
     "issuedate": "first_issued_on",
     "expires": "expires_on",
+    "expireson": "expires_on",
+    "expiration": "expires_on",
     "expirationdate": "expires_on",
     "expirydate": "expires_on",
     "status": "status",
@@ -49,17 +55,23 @@ COLUMNS = {
     "specialty": "specialty",
     "npi": "npi",
     "email": "email",
+    "emailaddr": "email",
     "emailaddress": "email",
     "licenseeemail": "email",
     "attests25ofpatientsaged65orover": "attests_geriatric_patients",
     "over25percentpatients65": "attests_geriatric_patients",
     "geriatricattestation": "attests_geriatric_patients",
+    "geriatricover25pct": "attests_geriatric_patients",
+    "geriatricover25percent": "attests_geriatric_patients",
+    "attestsgeriatricpatients": "attests_geriatric_patients",
     "cmewaiver": "cme_waiver_on_file",
     "waiveronfile": "cme_waiver_on_file",
 }
 REQUIRED = ("license_number", "first_name", "last_name", "dob", "first_issued_on", "expires_on")
 TITLES = {
     "license_number": "License Number",
+    "license_type": "License Type",
+    "specialty": "Specialty",
     "first_name": "First Name",
     "last_name": "Last Name",
     "dob": "Date of Birth (MM/DD)",
@@ -116,14 +128,31 @@ class RosterImportResult:
         return [row for row in self.rows if row.outcome == "rejected"]
 
 
+def field_for_title(title: Any) -> str | None:
+    """The roster field a header cell names, forgiving case, spaces and punctuation."""
+    return COLUMNS.get(_HEADER_NOISE.sub("", str(title or "").lower()))
+
+
 def _header(cells: list[Any]) -> list[str | None]:
-    return [COLUMNS.get(_HEADER_NOISE.sub("", str(cell or "").lower())) for cell in cells]
+    return [field_for_title(cell) for cell in cells]
 
 
-def read_roster(path: Path, method: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, values by field) for each non-empty row; header is row 1."""
+def read_titles(path: Path, method: str) -> list[str]:
+    """The file's header row, as written (blank cells as "")."""
+    rows = _xlsx_rows(path) if method == "xlsx" else _csv_rows(path)
+    return ["" if cell is None else str(cell).strip() for cell in next(rows, [])]
+
+
+def read_roster(
+    path: Path, method: str, fields: list[str | None] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, values by field) for each non-empty row; header is row 1. ``fields``
+    (one per column, None to ignore it) replaces the header's own mapping: the board's
+    choices for columns Passport did not know."""
     rows = _xlsx_rows(path) if method == "xlsx" else _csv_rows(path)
     header = _header(next(rows, []))
+    if fields is not None:
+        header = list(fields) + [None] * (len(header) - len(fields))
     missing = [TITLES[name] for name in REQUIRED if name not in header]
     if missing:
         raise FileRefused(f"The header row lacks: {', '.join(missing)}.")
@@ -246,15 +275,17 @@ def import_roster(
     path: Path,
     method: str,
     full_roster: bool,
+    fields: list[str | None] | None = None,
     today: date | None = None,
     ip_address: str | None = None,
 ) -> RosterImportResult:
-    """Upsert the file's licensees in the caller's transaction; see the module docstring."""
+    """Upsert the file's licensees in the caller's transaction; see the module docstring.
+    ``fields`` is the column mapping the board confirmed (``read_roster``)."""
     pattern = re.compile(board.license_pattern)
     existing = _existing(session, board.id)
     result = RosterImportResult()
     inserts, updates, seen = [], [], set()
-    for number, values in read_roster(path, method):
+    for number, values in read_roster(path, method, fields):
         licensee, errors = check_row(values, pattern)
         raw_number = normalise_license_number(_text(values.get("license_number")))
         if licensee and licensee["license_number"] in seen:
@@ -328,6 +359,42 @@ def _record_roster_changes(
             objects=objects,
             ip_address=ip_address,
         )
+
+
+def license_numbers(path: Path, method: str, fields: list[str | None] | None) -> set[str]:
+    """Every license number in the file, normalised (for the full roster's preview)."""
+    return {
+        normalise_license_number(_text(values.get("license_number")))
+        for _, values in read_roster(path, method, fields)
+    } - {""}
+
+
+def missing_from(
+    session: Session, board_id: int, seen: set[str], limit: int = 20
+) -> tuple[int, list[str]]:
+    """How many of the board's current licensees a full roster without ``seen`` would mark
+    inactive, and the first ``limit`` of their license numbers."""
+    staged = stage_keys(
+        session,
+        [(number,) for number in sorted(seen)],
+        "passport_roster_seen",
+        "number VARCHAR(20)",
+    )
+    absent = sa.and_(
+        Licensee.board_id == board_id,
+        Licensee.on_latest_roster.is_(True),
+        ~sa.exists(sa.select(staged.c.number).where(staged.c.number == Licensee.license_number)),
+    )
+    count = session.scalar(sa.select(sa.func.count()).select_from(Licensee).where(absent)) or 0
+    sample = list(
+        session.scalars(
+            sa.select(Licensee.license_number)
+            .where(absent)
+            .order_by(Licensee.license_number)
+            .limit(limit)
+        )
+    )
+    return count, sample
 
 
 def _deactivate_missing(session: Session, board_id: int, seen: set[str]) -> list[int]:

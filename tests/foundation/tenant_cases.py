@@ -50,6 +50,22 @@ def _foreign_learner_check(session, method="GET"):
     return _other_provider_staff(), {"token": token}, method
 
 
+def _boards_foreign_roster_import(session, method="GET"):
+    from passport.models import RosterImport
+
+    roster_import = RosterImport(
+        board_id=factories.board("CA-OMBC").id,
+        method="csv",
+        sha256="0" * 64,
+        stored_path="/nonexistent.csv",
+        status="waiting",
+        columns=[],
+    )
+    session.add(roster_import)
+    session.commit()
+    return factories.BoardStaffFactory(), {"import_id": roster_import.id}, method
+
+
 def _other_physician():
     return factories.UserFactory()
 
@@ -188,6 +204,7 @@ TENANT_CASES: dict[str, TenantCase] = {
     "inbox.decline": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "inbox.correct": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "audit.discrepancy": _boards_foreign_discrepancy,
+    "roster.preview": _boards_foreign_roster_import,
     "audit.licensee": _boards_foreign_licensee,
     "pdf_transcripts.board_pdf": _boards_foreign_licensee,
     "audit.sample": _boards_foreign_sample,
