@@ -46,17 +46,6 @@ def _local(tag: Any) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _children(element, name: str) -> list:
-    return [child for child in element if _local(child.tag) == name]
-
-
-def _child(element, name: str):
-    for child in element:
-        if _local(child.tag) == name:
-            return child
-    return None
-
-
 def _text(element) -> str:
     return (element.text or "").strip() if element is not None else ""
 
@@ -76,50 +65,6 @@ def identifier_kind(domain: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _learner(member, values: dict[Field, Any], notes: list[tuple[Field, str]]) -> None:
-    """The learner's identifier, name and birth month and day, from ``Member``."""
-    licenses, npis, others = [], [], []
-    for unique in _children(member, "UniqueID"):
-        kind = identifier_kind(unique.get("domain") or "")
-        number = _text(unique)
-        if kind is None:
-            others.append(unique.get("domain") or "(no domain)")
-        elif kind[0] == "npi":
-            npis.append(number)
-        else:
-            licenses.append((kind[1], number))
-    if licenses:  # a state licence names the board; an NPI is the fallback
-        values[Field.LICENSING_STATE], values[Field.LICENSE_OR_NPI] = licenses[0]
-    elif npis:
-        values[Field.LICENSE_OR_NPI] = npis[0]
-    elif others:
-        notes.append(
-            (
-                Field.LICENSE_OR_NPI,
-                "No UniqueID with a license or NPI domain (found "
-                + ", ".join(others[:3])
-                + "); use e.g. idd:accme.org:CA for a California license or "
-                "idd:accme.org:NPI for an NPI.",
-            )
-        )
-    name = _child(member, "Name")
-    if name is not None:
-        values[Field.FIRST_NAME] = _text(_child(name, "GivenName"))
-        values[Field.LAST_NAME] = _text(_child(name, "FamilyName"))
-    personal = _child(member, "PersonalInfo")
-    birth = _child(personal, "BirthDate") if personal is not None else None
-    if birth is not None:
-        values[Field.DOB] = _month_and_day(_text(birth))
-        if birth.get("accuracy") in _PARTIAL_ACCURACY:
-            notes.append(
-                (
-                    Field.DOB,
-                    "The accuracy must be DayMonth or DayMonthYear: Passport needs the month "
-                    "and day of birth.",
-                )
-            )
-
-
 def _month_and_day(text: str) -> str:
     """An ``xsd:date`` (or ``--MM-DD``) as ``MM/DD``: the year is never kept, not even in
     the values shown for a rejected record."""
@@ -135,97 +80,153 @@ def _completed_on(text: str) -> str:
     return text.partition("T")[0].strip() if "T" in text else text
 
 
-def _credit(module, values: dict[Field, Any], notes: list[tuple[Field, str]]) -> None:
-    certificates = _children(module, "CreditCertificate")
-    if len(certificates) > 1:
+def _identifier(uniques: list[tuple[str, str]], values: dict, notes: list) -> None:
+    """The learner's license (which names the board) or, failing one, NPI, from the
+    Member's ``UniqueID``s (domain, text)."""
+    licenses, npis, others = [], [], []
+    for domain, number in uniques:
+        kind = identifier_kind(domain)
+        if kind is None:
+            others.append(domain or "(no domain)")
+        elif kind[0] == "npi":
+            npis.append(number)
+        else:
+            licenses.append((kind[1], number))
+    if licenses:
+        values[Field.LICENSING_STATE], values[Field.LICENSE_OR_NPI] = licenses[0]
+    elif npis:
+        values[Field.LICENSE_OR_NPI] = npis[0]
+    elif others:
         notes.append(
-            (Field.CREDITS, "More than one CreditCertificate: send one Module per credit type.")
+            (
+                Field.LICENSE_OR_NPI,
+                "No UniqueID with a license or NPI domain (found "
+                + ", ".join(others[:3])
+                + "); use e.g. idd:accme.org:CA for a California license or "
+                "idd:accme.org:NPI for an NPI.",
+            )
         )
-    received = _child(certificates[0], "CreditReceived") if certificates else None
-    if received is None:
-        return
-    values[Field.CREDITS] = _text(_child(received, "numberOfCredits"))
-    certification = _text(_child(received, "activityCertification"))
-    kind = _text(_child(received, "creditType"))
+
+
+def _credit_type(certification: str, kind: str) -> str:
+    """``activityCertification`` (e.g. AMA PRA Category 1 Credit), else a ``creditType``
+    that names one; the LOM's generic kinds (CME, CE, ...) leave it blank (the default)."""
     if certification:
-        values[Field.CREDIT_TYPE] = certification
-    elif kind and kind.lower() not in _GENERIC_CREDIT_KINDS:
-        values[Field.CREDIT_TYPE] = kind
+        return certification
+    return kind if kind and kind.lower() not in _GENERIC_CREDIT_KINDS else ""
 
 
-def _extensions(report) -> dict[Field, Any]:
-    """Add or delete (``LearnerRecordAction``) and the learner's permission, from the
-    report's ``XtensibleInfo`` in whatever namespace they come."""
-    found: dict[Field, Any] = {}
-    info = _child(report, "XtensibleInfo")
-    if info is None:
-        return found
-    for element in info.iter():
-        name = _local(element.tag)
-        if name == "LearnerRecordAction":
-            text = _text(element)
-            found[Field.ACTION] = _ACTIONS.get(text.lower(), text)
-        elif name == "PermissionToReport":
-            found[Field.PERMISSION] = _text(element)
-        elif name == "PermissionScope":
-            found[Field.PERMISSION_SCOPE] = _text(element)
-    return found
+class _Report:
+    """What one ``ActivityReport`` said so far, as its elements end (``_EVENTS``)."""
 
+    __slots__ = ("learner", "notes", "uniques", "modules", "module", "member")
 
-def report_records(report, first_number: int) -> list[RawRecord]:
-    """The records of one ``ActivityReport``: one per completed ``Activity/Module``."""
-    learner: dict[Field, Any] = {}
-    learner_notes: list[tuple[Field, str]] = []
-    member = _child(report, "Member")
-    if member is None:
-        learner_notes.append((Field.LICENSE_OR_NPI, "The ActivityReport has no Member."))
-    else:
-        _learner(member, learner, learner_notes)
-    learner.update(_extensions(report))
-    records = []
-    for activity in _children(report, "Activity"):
-        for module in _children(activity, "Module"):
-            values = dict(learner)
-            notes = list(learner_notes)
-            module_name = _child(module, "ModuleName")
-            code = (module_name.get("moduleID") if module_name is not None else None) or (
-                activity.get("activityID")
+    def __init__(self) -> None:
+        self.learner: dict[Field, Any] = {}
+        self.notes: list[tuple[Field, str]] = []
+        self.uniques: list[tuple[str, str]] = []
+        self.modules: list[tuple[dict[Field, Any], list]] = []
+        self.module: dict[str, Any] = {}
+        self.member = False
+
+    def end_module(self, element) -> None:
+        found, self.module = self.module, {}
+        values: dict[Field, Any] = {}
+        notes: list[tuple[Field, str]] = []
+        code = found.get("code") or (element.getparent().get("activityID") or "")
+        if code.strip():
+            values[Field.ACTIVITY_ID] = code.strip()
+        if found.get("completed"):
+            values[Field.COMPLETION_DATE] = _completed_on(found["completed"])
+        if found.get("certificates", 0) > 1:
+            notes.append(
+                (Field.CREDITS, "More than one CreditCertificate: send one Module per credit type.")
             )
-            if code:
-                values[Field.ACTIVITY_ID] = code.strip()
-            completed = _text(_child(module, "CompletedDateTime"))
-            if completed:
-                values[Field.COMPLETION_DATE] = _completed_on(completed)
-            _credit(module, values, notes)
-            values = {field: value for field, value in values.items() if value not in (None, "")}
-            records.append(RawRecord(first_number + len(records), values, tuple(notes)))
-    if not records:
-        records.append(
+        if found.get("credits"):
+            values[Field.CREDITS] = found["credits"]
+        credit_type = _credit_type(found.get("certification", ""), found.get("kind", ""))
+        if credit_type:
+            values[Field.CREDIT_TYPE] = credit_type
+        self.modules.append((values, notes))
+
+    def records(self, first_number: int) -> list[RawRecord]:
+        learner, notes = self.learner, self.notes
+        if not self.member:
+            notes.append((Field.LICENSE_OR_NPI, "The ActivityReport has no Member."))
+        _identifier(self.uniques, learner, notes)
+        if not self.modules:
+            notes.append((Field.ACTIVITY_ID, "The ActivityReport has no Activity/Module."))
+            return [RawRecord(first_number, learner, tuple(notes))]
+        return [
             RawRecord(
-                first_number,
-                learner,
-                (*learner_notes, (Field.ACTIVITY_ID, "The ActivityReport has no Activity/Module.")),
+                first_number + index,
+                {k: v for k, v in {**learner, **values}.items() if v not in (None, "")},
+                (*notes, *module_notes),
             )
-        )
-    return records
+            for index, (values, module_notes) in enumerate(self.modules)
+        ]
 
 
-def iter_reports(handle, check_document) -> Iterator[Any]:
-    """Each ``ActivityReport`` element, parsed safely and dropped after use;
-    ``check_document(tree)`` runs before the first is handed over."""
-    context = etree.iterparse(handle, events=("end",), tag=_REPORT, **SAFE_XML_PARSING)
-    seen = False
-    for _event, report in context:
-        if not seen:
-            check_document(report.getroottree())
-            seen = True
-        yield report
-        report.clear(keep_tail=False)
-        parent = report.getparent()
-        while (previous := report.getprevious()) is not None:
-            parent.remove(previous)
-    if not seen and context.root is not None:
-        check_document(context.root.getroottree())
+def _on_leaf(report: _Report, name: str, element) -> None:
+    """One element Passport reads has ended: note what it says."""
+    module = report.module
+    if name == "UniqueID":
+        if _local(element.getparent().tag) == "Member":
+            report.uniques.append((element.get("domain") or "", _text(element)))
+    elif name == "GivenName":
+        report.learner.setdefault(Field.FIRST_NAME, _text(element))
+    elif name == "FamilyName":
+        report.learner.setdefault(Field.LAST_NAME, _text(element))
+    elif name == "BirthDate":
+        if Field.DOB not in report.learner:
+            report.learner[Field.DOB] = _month_and_day(_text(element))
+            if element.get("accuracy") in _PARTIAL_ACCURACY:
+                report.notes.append(
+                    (
+                        Field.DOB,
+                        "The accuracy must be DayMonth or DayMonthYear: Passport needs the "
+                        "month and day of birth.",
+                    )
+                )
+    elif name == "ModuleName":
+        module["code"] = element.get("moduleID") or ""
+    elif name == "CompletedDateTime":
+        module.setdefault("completed", _text(element))
+    elif name == "CreditCertificate":
+        module["certificates"] = module.get("certificates", 0) + 1
+    elif name == "numberOfCredits":
+        module.setdefault("credits", _text(element))
+    elif name == "activityCertification":
+        module.setdefault("certification", _text(element))
+    elif name == "creditType":
+        module.setdefault("kind", _text(element))
+    elif name == "LearnerRecordAction":
+        text = _text(element)
+        report.learner[Field.ACTION] = _ACTIONS.get(text.lower(), text)
+    elif name == "PermissionToReport":
+        report.learner[Field.PERMISSION] = _text(element)
+    elif name == "PermissionScope":
+        report.learner[Field.PERMISSION_SCOPE] = _text(element)
+
+
+_LEAVES = (
+    "UniqueID",
+    "GivenName",
+    "FamilyName",
+    "BirthDate",
+    "ModuleName",
+    "CompletedDateTime",
+    "CreditCertificate",
+    "numberOfCredits",
+    "activityCertification",
+    "creditType",
+    "LearnerRecordAction",
+    "PermissionToReport",
+    "PermissionScope",
+)
+# Only these elements' ends reach Python, in any namespace ("{*}"): lxml filters the
+# rest in C, so a record costs a dozen short steps rather than a walk of its tree.
+_EVENTS = (*(f"{{*}}{name}" for name in _LEAVES), "{*}Module", "{*}Member", _REPORT)
 
 
 def check_root(tree) -> None:
@@ -242,13 +243,36 @@ def read_records(path: Path, max_records: int) -> Iterator[RawRecord]:
     """Every record of a MedBiquitous file, in order; raises ``MedbiqRefused`` for the
     file as a whole, ``etree.XMLSyntaxError`` when it is not well-formed XML."""
     number = 1
+    report = _Report()
     with open(path, "rb") as handle:
-        for report in iter_reports(handle, check_root):
-            for record in report_records(report, number):
-                if record.row_number > max_records:
-                    raise MedbiqRefused(
-                        f"The file has more than {max_records:,} records. Split it into "
-                        "smaller files."
-                    )
-                yield record
-            number = record.row_number + 1
+        context = etree.iterparse(handle, events=("end",), tag=_EVENTS, **SAFE_XML_PARSING)
+        checked = False
+        for _event, element in context:
+            if not checked:
+                check_root(element.getroottree())
+                checked = True
+            tag = element.tag
+            if tag == _REPORT:
+                for record in report.records(number):
+                    if record.row_number > max_records:
+                        raise MedbiqRefused(
+                            f"The file has more than {max_records:,} records. Split it into "
+                            "smaller files."
+                        )
+                    yield record
+                number = record.row_number + 1
+                report = _Report()
+                element.clear(keep_tail=False)
+                parent = element.getparent()
+                while (previous := element.getprevious()) is not None:
+                    parent.remove(previous)
+                continue
+            name = tag.rpartition("}")[2]
+            if name == "Module":
+                report.end_module(element)
+            elif name == "Member":
+                report.member = True
+            else:
+                _on_leaf(report, name, element)
+        if not checked and context.root is not None:
+            check_root(context.root.getroottree())
