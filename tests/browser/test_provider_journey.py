@@ -103,7 +103,7 @@ def test_provider_uploads_reads_outcomes_fixes_unmatched_and_answers(visit, live
 
     stats.get_by_role("link", name=re.compile("rejected")).click()
     visit.page_done("rejected-rows")
-    problems = page.locator("table.data tbody").inner_text()
+    problems = page.get_by_role("table", name="Rejected rows").locator("tbody").inner_text()
     assert "quarter-hour" in problems and "future" in problems.lower()
     assert "Not a real month and day" in problems
     with page.expect_download() as download:
