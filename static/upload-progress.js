@@ -10,13 +10,17 @@
   var text = document.getElementById("progress-text");
   var stage = document.getElementById("progress-stage");
   var notice = document.getElementById("progress-notice");
+  var hint = document.getElementById("progress-hint");
   function finish(state) {
     bar.max = Math.max(state.total, 1);
     bar.value = state.status === "done" ? bar.max : 0;
     stage.textContent = state.stage_label;
+    text.textContent = state.done.toLocaleString("en-US") + " of " + state.total.toLocaleString("en-US") + " rows";
+    if (hint) { hint.hidden = true; }
     notice.textContent = "";
     var message = document.createElement("p");
-    message.className = state.status === "done" ? "alert alert-success" : "alert alert-danger";
+    var tone = state.status !== "done" ? "danger" : (state.missing ? "warning" : "success");
+    message.className = "alert alert-" + tone;
     message.setAttribute("role", "alert");
     message.textContent = state.notice + " ";
     var link = document.createElement("a");

@@ -99,6 +99,7 @@ def _progress_state(upload) -> dict:  # noqa: ANN001 - a reporting Upload
     if upload.status == "done":
         match = outcomes.match_counts(db.session, [upload.id])[upload.id]
         state["notice"] = _notice(upload, match.not_matched)
+        state["missing"] = upload.rejected_count + match.not_matched
     elif upload.status == "failed":
         state["notice"] = (
             f"This upload was not applied. {upload.error_message} Nothing from it was stored."
