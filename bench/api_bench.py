@@ -137,7 +137,7 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        xlsx, _ = make_files(directory, args.rows)
+        xlsx, *_ = make_files(directory, args.rows)
         targets = [("SQLite", f"sqlite:///{directory / 'bench.sqlite3'}")]
         pg = postgres_url()
         if pg:

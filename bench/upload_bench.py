@@ -108,7 +108,47 @@ def make_files(directory: Path, count: int) -> tuple[Path, Path]:
                 f"<CreditType>{r['type']}</CreditType></Completion>\n"
             )
         out.write("</CompletionBatch>\n")
-    return xlsx, xml
+    return xlsx, xml, make_medbiq(directory, count)
+
+
+MEDBIQ_NS = "http://ns.medbiq.org/activityreport/v2/"
+
+
+def make_medbiq(directory: Path, count: int) -> Path:
+    """The same rows as a MedBiquitous ActivityReport v2 file, one ActivityReport (learner)
+    per row, as PARS-style systems write them (issue 22)."""
+    path = directory / f"bench-{count}-medbiq.xml"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ActivityReports xmlns="{MEDBIQ_NS}" '
+            'xmlns:m="http://ns.medbiq.org/member/v2/" xmlns:n="http://ns.medbiq.org/name/v2/" '
+            'xmlns:hx="http://ns.medbiq.org/lom/extend/v1/" xmlns:x="urn:example:pars">'
+            "<DateTimeCreated>2026-01-01T00:00:00</DateTimeCreated>"
+            "<ReportingStartDate>2026-01-01</ReportingStartDate>"
+            "<ReportingEndDate>2026-12-31</ReportingEndDate>\n"
+        )
+        for r in _rows(count):
+            month, day = r["dob"].split("/")
+            out.write(
+                "<ActivityReport><ReportingOrganization>Bench</ReportingOrganization><m:Member>"
+                f'<m:UniqueID domain="idd:accme.org:CA">{r["license"]}</m:UniqueID>'
+                f"<m:Name><n:GivenName>{r['first']}</n:GivenName>"
+                f"<n:FamilyName>{r['last']}</n:FamilyName></m:Name>"
+                f'<m:PersonalInfo><m:BirthDate accuracy="DayMonth">1900-{month}-{day}'
+                "</m:BirthDate></m:PersonalInfo></m:Member>"
+                "<Activity><ProviderOrganization>Bench</ProviderOrganization>"
+                f"<ActivityName>{r['activity']}</ActivityName><Module>"
+                f'<ModuleName moduleID="{r["activity"]}">{r["activity"]}</ModuleName>'
+                f"<CompletedDateTime>{r['completed'].isoformat()}T10:00:00</CompletedDateTime>"
+                "<CreditCertificate><CreditReceived>"
+                f"<hx:activityCertification>{r['type']}</hx:activityCertification>"
+                f"<hx:numberOfCredits>{r['credits']}</hx:numberOfCredits></CreditReceived>"
+                "<CreditID>urn:bench:credit</CreditID></CreditCertificate></Module></Activity>"
+                "<XtensibleInfo><x:LearnerRecordAction>Add</x:LearnerRecordAction>"
+                "</XtensibleInfo></ActivityReport>\n"
+            )
+        out.write("</ActivityReports>\n")
+    return path
 
 
 def make_excel_style_xlsx(directory: Path, count: int) -> Path:
@@ -282,6 +322,7 @@ def run_case(url: str, case: str, path: str) -> dict:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     method = Path(path).suffix.lstrip(".")
+    file_format = "medbiq" if "medbiq" in Path(path).name else method
     with app.app_context():
         started = time.perf_counter()
         if case == "pipeline":
@@ -333,7 +374,7 @@ def run_case(url: str, case: str, path: str) -> dict:
     peak_mb = _peak_rss_mb()
     return {
         "case": case,
-        "format": method,
+        "format": file_format,
         "file": Path(path).name,
         "rows": rows,
         "seconds": round(elapsed, 2),
@@ -475,7 +516,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        xlsx, xml = make_files(directory, args.rows)
+        xlsx, xml, medbiq = make_files(directory, args.rows)
         results = []
         targets = [("SQLite", f"sqlite:///{directory / 'bench.sqlite3'}")]
         pg = postgres_url()
@@ -483,7 +524,7 @@ def main() -> None:
             targets.append(("PostgreSQL", pg))
         for label, url in targets:
             prepare_database(url)
-            for path in (xlsx, xml):
+            for path in (xlsx, xml, medbiq):
                 for case in ("parse", "insert", "pipeline", "store"):
                     result = measure(url, case, path, RUNS) | {"database": label}
                     print(json.dumps(result), flush=True)
@@ -493,7 +534,7 @@ def main() -> None:
             # The same job on much larger files: the .xlsx is past calamine's limit and
             # goes through the streaming reader; memory must stay where it was.
             files = [
-                *make_files(directory, args.large_rows),
+                *make_files(directory, args.large_rows)[:2],
                 make_excel_style_xlsx(directory, args.large_rows),
             ]
             for path in files:
@@ -527,7 +568,9 @@ def write_report(results: list[dict], rows: int, large: list[dict] = ()) -> None
     ]
     by_key = {(r["database"], r["format"], r["case"]): r for r in results}
     for database in dict.fromkeys(r["database"] for r in results):
-        for fmt in ("xlsx", "xml"):
+        for fmt in ("xlsx", "xml", "medbiq"):
+            if (database, fmt, "parse") not in by_key:
+                continue
             parse = by_key[(database, fmt, "parse")]
             insert = by_key[(database, fmt, "insert")]
             pipeline = by_key[(database, fmt, "pipeline")]

@@ -36,6 +36,7 @@ from passport.roster.models import (
     LicenseLink,
     LicenseLinkCode,
     LinkAttempt,
+    RosterImport,
 )
 from passport.shares.models import TranscriptShare, TranscriptShareView
 from passport.trail.models import AccessLogEntry, AuditEvent
@@ -71,6 +72,7 @@ __all__ = [
     "LinkAttempt",
     "Notification",
     "Provider",
+    "RosterImport",
     "RecoveryCode",
     "RequirementOnFile",
     "SelfReportedCredit",

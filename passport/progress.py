@@ -1,6 +1,7 @@
-"""Progress of long jobs (rows done of total), readable while the job's own transaction
-is still open: kept in Redis when configured (workers are other processes), otherwise in
-this process's memory (the embedded queue runs jobs in threads of this process)."""
+"""Progress of long jobs (rows done of total, and the stage the job is in), readable while
+the job's own transaction is still open: kept in Redis when configured (workers are other
+processes), otherwise in this process's memory (the embedded queue runs jobs in threads of
+this process)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import threading
 
 _lock = threading.Lock()
-_memory: dict[str, tuple[int, int]] = {}
+_memory: dict[str, tuple[int, int, str]] = {}
 _TTL_SECONDS = 24 * 3600
 
 
@@ -21,23 +22,24 @@ def _redis():
     return redis.Redis.from_url(url)
 
 
-def set_progress(job: str, done: int, total: int) -> None:
+def set_progress(job: str, done: int, total: int, stage: str = "") -> None:
     client = _redis()
     if client is not None:
-        client.set(f"passport:progress:{job}", f"{done}:{total}", ex=_TTL_SECONDS)
+        client.set(f"passport:progress:{job}", f"{done}:{total}:{stage}", ex=_TTL_SECONDS)
         return
     with _lock:
-        _memory[job] = (done, total)
+        _memory[job] = (done, total, stage)
 
 
-def get_progress(job: str) -> tuple[int, int] | None:
+def get_progress(job: str) -> tuple[int, int, str] | None:
+    """(done, total, stage), or None when the job is not running."""
     client = _redis()
     if client is not None:
         value = client.get(f"passport:progress:{job}")
         if value is None:
             return None
-        done, _, total = value.decode().partition(":")
-        return int(done), int(total)
+        done, total, stage = (value.decode().split(":", 2) + [""])[:3]
+        return int(done), int(total), stage
     with _lock:
         return _memory.get(job)
 

@@ -7,7 +7,9 @@ reporting pipeline's, exactly as for a file upload.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from itertools import islice
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,11 +18,13 @@ from passport.api import schemas
 from passport.api.models import ApiClient
 from passport.paging import paginate
 from passport.reporting import services as reporting
-from passport.reporting.matching import MATCH_REASONS
-from passport.reporting.models import Activity, Completion, ConsentBasis, MatchStatus
-from passport.reporting.outcomes import iter_upload_rows
+from passport.reporting.matching import MATCH_REASONS, match_reason
+from passport.reporting.models import Activity, Completion, ConsentBasis, MatchStatus, Upload
+from passport.reporting.outcomes import RowOutcome, iter_upload_rows
+from passport.reporting.parsers import FileRefused, read_medbiq
+from passport.reporting.pipeline import OutcomeCounts
 from passport.reporting.prevalidation import prevalidate_records
-from passport.reporting.records import Field, RawRecord
+from passport.reporting.records import MEDBIQ_ELEMENTS, Field, RawRecord
 
 # Where each pipeline field lives in an API record (the licence field is either name).
 JSON_NAMES = {
@@ -69,11 +73,25 @@ def raw_record(index: int, record: schemas.CompletionRecord) -> RawRecord:
 
 
 def _field_errors(
-    collection: str, index: int, sent: schemas.LearnerIdentity, errors: list[dict[str, str]]
+    collection: str,
+    index: int,
+    sent: schemas.LearnerIdentity | None,
+    errors: list[dict[str, str]],
 ) -> list[schemas.FieldError]:
+    """Each error with a JSON pointer to the value at fault; for a record that came as
+    MedBiquitous XML (``sent`` None) the field is its element path."""
     result = []
     for error in errors:
         field = Field(error["field"])
+        if sent is None:
+            result.append(
+                schemas.FieldError(
+                    pointer=f"/{collection}/{index}",
+                    field=MEDBIQ_ELEMENTS[field],
+                    detail=error["message"],
+                )
+            )
+            continue
         name = JSON_NAMES[field]
         if field is Field.LICENSE_OR_NPI and not sent.license_number and sent.npi:
             name = "npi"
@@ -92,6 +110,7 @@ def submit(
     client: ApiClient,
     batch: schemas.CompletionBatch,
     stored: reporting.StoredFile | None,
+    unmatched_url: str,
     today: date | None = None,
     ip_address: str | None = None,
 ) -> schemas.SubmissionResult:
@@ -107,15 +126,35 @@ def submit(
         today=today,
         ip_address=ip_address,
     )
-    outcomes = []
+    return submission_result(
+        session, upload, counts, lambda row, index: batch.records[index], unmatched_url
+    )
+
+
+def submission_result(
+    session: Session,
+    upload: Upload,
+    counts: OutcomeCounts,
+    sent: Callable[[RowOutcome, int], schemas.LearnerIdentity | None],
+    unmatched_url: str,
+) -> schemas.SubmissionResult:
+    """The answer to a submission: counts (with how many did not match) and every
+    record's outcome and match; ``sent(row, index)`` is the record as sent, for the JSON
+    pointers of its errors (None: errors point at the record's position only)."""
+    records = []
+    not_matched = 0
     for row in iter_upload_rows(session, upload.id):
         index = row.row_number - 1
-        outcomes.append(
+        not_matched += row.unmatched
+        record = sent(row, index)
+        records.append(
             schemas.RecordOutcome(
                 index=index,
                 outcome=row.outcome,
                 completion_id=row.completion_id,
-                errors=_field_errors("records", index, batch.records[index], row.errors or []),
+                match_status=row.match_status,
+                match_reason=match_reason(row.match_status) or None,
+                errors=_field_errors("records", index, record, row.errors or []),
             )
         )
     return schemas.SubmissionResult(
@@ -126,8 +165,10 @@ def submit(
             unchanged=counts.unchanged,
             deleted=counts.deleted,
             rejected=counts.rejected,
+            not_matched=not_matched,
         ),
-        records=outcomes,
+        unmatched_url=unmatched_url,
+        records=records,
     )
 
 
@@ -193,6 +234,8 @@ def completions_page(
         select = select.where(Activity.activity_code == query.activity_id)
     if query.match_status:
         select = select.where(Completion.match_status == query.match_status)
+    if query.unmatched:
+        select = select.where(Completion.licensee_id.is_(None))
     if query.completed_from:
         select = select.where(Completion.completed_on >= query.completed_from)
     if query.completed_to:
@@ -203,8 +246,45 @@ def completions_page(
     return schemas.page_of(schemas.CompletionPage, page, query.per_page, completion_out)
 
 
+def submit_medbiq(
+    session: Session,
+    *,
+    client: ApiClient,
+    stored: reporting.StoredFile,
+    unmatched_url: str,
+    consent: ConsentBasis | None = None,
+    today: date | None = None,
+    ip_address: str | None = None,
+) -> schemas.SubmissionResult:
+    """Report a MedBiquitous ActivityReport v2 body (XML) through the same pipeline as a
+    JSON batch; ``FileRefused`` when it is not one. ``consent`` is the permission attested
+    for the whole body (the query's ``permission_attested``); without it, each record's
+    ``XtensibleInfo/PermissionToReport`` must say Yes."""
+    records = list(islice(read_medbiq(stored.path), schemas.MAX_RECORDS + 1))
+    if len(records) > schemas.MAX_RECORDS:
+        raise FileRefused(f"Send at most {schemas.MAX_RECORDS:,} records in one request.")
+    upload, counts = reporting.report_batch(
+        session,
+        provider_id=client.provider_id,
+        user_id=client.created_by_user_id,
+        records=records,
+        consent=consent,
+        stored=stored,
+        api_client_id=client.id,
+        today=today,
+        ip_address=ip_address,
+    )
+    upload.file_format = "medbiq"
+    return submission_result(session, upload, counts, lambda row, index: None, unmatched_url)
+
+
 def delete_completion(
-    session: Session, *, client: ApiClient, completion: Completion, today: date | None = None
+    session: Session,
+    *,
+    client: ApiClient,
+    completion: Completion,
+    unmatched_url: str,
+    today: date | None = None,
 ) -> schemas.SubmissionResult:
     """Delete through the pipeline: a Delete record for the same learner and activity."""
     record = schemas.CompletionRecord(
@@ -222,4 +302,6 @@ def delete_completion(
         permission_scope=completion.consent_basis,
     )
     batch = schemas.CompletionBatch(records=[record])
-    return submit(session, client=client, batch=batch, stored=None, today=today)
+    return submit(
+        session, client=client, batch=batch, stored=None, unmatched_url=unmatched_url, today=today
+    )

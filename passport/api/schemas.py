@@ -131,10 +131,18 @@ class FieldError(ResponseBody):
     detail: str
 
 
+MATCH_DESCRIPTION = (
+    "The stored record's match to the board's roster now; null for a rejected or deleted "
+    "record. Anything but `matched` reaches no transcript until corrected."
+)
+
+
 class RecordOutcome(ResponseBody):
     index: int = Field(description="Position of the record in `records`, from 0.")
     outcome: Outcome
     completion_id: int | None
+    match_status: MatchStatusName | None = Field(description=MATCH_DESCRIPTION)
+    match_reason: str | None = Field(description="What the match status means and what to do.")
     errors: list[FieldError]
 
 
@@ -144,11 +152,16 @@ class OutcomeCounts(ResponseBody):
     unchanged: int
     deleted: int
     rejected: int
+    not_matched: int = Field(
+        description="Stored records (created, updated or unchanged) that match no licensee "
+        "now, including those waiting for matching: they reach no transcript."
+    )
 
 
 class SubmissionResult(ResponseBody):
     upload_id: int
     counts: OutcomeCounts
+    unmatched_url: str = Field(description="Your unmatched completions (`unmatched=true`).")
     records: list[RecordOutcome]
 
 
@@ -183,6 +196,9 @@ class CompletionPage(ResponseBody):
 class CompletionQuery(QueryParameters):
     activity_id: text(50) | None = None
     match_status: MatchStatusName | None = None
+    unmatched: bool = Field(
+        default=False, description="Only completions that match no licensee (any reason)."
+    )
     completed_from: date | None = None
     completed_to: date | None = None
     include_deleted: bool = False
@@ -257,6 +273,7 @@ class Upload(ResponseBody):
     total_rows: int
     processed_rows: int
     counts: OutcomeCounts
+    unmatched_url: str = Field(description="Your unmatched completions (`unmatched=true`).")
     error_message: str | None
     created_at: datetime
     finished_at: datetime | None
@@ -273,6 +290,8 @@ class UploadRow(ResponseBody):
     row_number: int
     outcome: Outcome
     completion_id: int | None
+    match_status: MatchStatusName | None = Field(description=MATCH_DESCRIPTION)
+    match_reason: str | None
     errors: list[dict[str, str]]
 
 
@@ -284,7 +303,9 @@ class UploadRowPage(ResponseBody):
 
 
 class UploadRowQuery(QueryParameters):
-    outcome: Outcome | None = None
+    outcome: Outcome | Literal["not_matched"] | None = Field(
+        default=None, description="One outcome, or `not_matched`: stored rows that match no one."
+    )
     page: int = Field(default=1, ge=1, le=1_000_000)
     per_page: int = Field(default=100, ge=1, le=MAX_PER_PAGE)
 

@@ -35,6 +35,9 @@ from passport.extensions import csrf, db, limiter
 from passport.jobs import enqueue_standings_refresh
 from passport.reporting import outcomes as reporting_outcomes
 from passport.reporting import queries as reporting_queries
+from passport.reporting.matching import match_reason
+from passport.reporting.models import ConsentBasis
+from passport.reporting.parsers import FileRefused
 from passport.reporting.services import store_upload_file
 from passport.urls import base_url
 
@@ -258,6 +261,22 @@ def _upload_dir() -> Path:
     return Path(current_app.config["PASSPORT_UPLOAD_DIR"])
 
 
+XML_TYPES = {"application/xml", "text/xml"}
+
+
+def _xml_consent() -> ConsentBasis | None:
+    """A MedBiquitous body has no batch fields: the attestation comes in the query
+    (``?permission_attested=true&permission_scope=year``)."""
+    if request.args.get("permission_attested", "").lower() not in ("true", "1", "yes"):
+        return None
+    scope = request.args.get("permission_scope", "activity")
+    return ConsentBasis(scope) if scope in set(ConsentBasis) else ConsentBasis.ACTIVITY
+
+
+def _unmatched_url() -> str:
+    return url_for("api.list_completions", unmatched="true")
+
+
 def _submission_answer(result: schemas.SubmissionResult) -> idempotency.Remembered:
     """200 with every outcome, or 422 when no record at all was accepted."""
     if result.records and result.counts.rejected == len(result.records):
@@ -290,7 +309,11 @@ def _answer(answer: idempotency.Remembered, replayed: bool = False) -> Response:
     description="Each record goes through the same validation, matching and outcomes as a "
     "file upload: valid records are stored, rejected ones are reported with every error. "
     "Sending the same records again changes nothing. With an Idempotency-Key the same "
-    "request returns the first answer again and writes nothing.",
+    "request returns the first answer again and writes nothing. Each outcome says whether "
+    "the stored record matched the board's roster (`match_status`); `counts.not_matched` "
+    "records reach no transcript until corrected. A MedBiquitous ActivityReport v2 "
+    "document (Content-Type: application/xml) is accepted in place of the JSON batch, "
+    "read as a file upload of it is (see the README for its mapping).",
     tags=("Completions",),
     body=schemas.CompletionBatch,
     responses={200: schemas.SubmissionResult},
@@ -298,7 +321,8 @@ def _answer(answer: idempotency.Remembered, replayed: bool = False) -> Response:
     headers={"Idempotency-Key": "Any unique string; the same key replays the first answer."},
 )
 def submit_completions() -> Response:
-    batch = _body(schemas.CompletionBatch)
+    xml = request.mimetype in XML_TYPES
+    batch = None if xml else _body(schemas.CompletionBatch)
     client = current_client()
     key = request.headers.get("Idempotency-Key", "").strip()[:255]
     digest = idempotency.request_digest("POST", request.path, request.get_data(cache=True))
@@ -313,15 +337,34 @@ def submit_completions() -> Response:
             )
         if earlier is not None:
             return _answer(earlier, replayed=True)
-    stored = store_upload_file(BytesIO(request.get_data(cache=True)), _upload_dir(), "json")
-    result = completions.submit(
-        db.session,
-        client=client,
-        batch=batch,
-        stored=stored,
-        today=date.today(),
-        ip_address=client_ip(),
-    )
+    if request.content_length and request.content_length > MAX_BODY_BYTES:
+        return problem(413, "Body too large", "Send at most 16 MB in one request.")
+    body = BytesIO(request.get_data(cache=True))
+    stored = store_upload_file(body, _upload_dir(), "xml" if xml else "json")
+    if xml:
+        try:
+            result = completions.submit_medbiq(
+                db.session,
+                client=client,
+                stored=stored,
+                consent=_xml_consent(),
+                unmatched_url=_unmatched_url(),
+                today=date.today(),
+                ip_address=client_ip(),
+            )
+        except FileRefused as error:
+            db.session.rollback()
+            return problem(422, "Not a MedBiquitous ActivityReport", str(error))
+    else:
+        result = completions.submit(
+            db.session,
+            client=client,
+            batch=batch,
+            stored=stored,
+            unmatched_url=_unmatched_url(),
+            today=date.today(),
+            ip_address=client_ip(),
+        )
     answer = _submission_answer(result)
     if key:
         idempotency.remember(db.session, client.id, key, digest, answer)
@@ -380,7 +423,11 @@ def delete_completion(completion_id: int) -> Response:
         db.session, current_provider_id(), completion_id
     )
     result = completions.delete_completion(
-        db.session, client=current_client(), completion=completion, today=date.today()
+        db.session,
+        client=current_client(),
+        completion=completion,
+        unmatched_url=_unmatched_url(),
+        today=date.today(),
     )
     if result.counts.rejected:
         db.session.rollback()
@@ -416,7 +463,7 @@ def check_learners() -> Response:
 # Uploads --------------------------------------------------------------------------------
 
 
-def _upload_out(upload) -> schemas.Upload:  # noqa: ANN001 - a reporting Upload
+def _upload_out(upload, not_matched: int) -> schemas.Upload:  # noqa: ANN001 - an Upload
     return schemas.Upload(
         id=upload.id,
         method=upload.method,
@@ -430,7 +477,9 @@ def _upload_out(upload) -> schemas.Upload:  # noqa: ANN001 - a reporting Upload
             unchanged=upload.unchanged_count,
             deleted=upload.deleted_count,
             rejected=upload.rejected_count,
+            not_matched=not_matched,
         ),
+        unmatched_url=_unmatched_url(),
         error_message=upload.error_message,
         created_at=upload.created_at,
         finished_at=upload.finished_at,
@@ -442,6 +491,8 @@ def _upload_row_out(row: reporting_outcomes.RowOutcome) -> schemas.UploadRow:
         row_number=row.row_number,
         outcome=row.outcome,
         completion_id=row.completion_id,
+        match_status=row.match_status,
+        match_reason=match_reason(row.match_status) or None,
         errors=row.errors or [],
     )
 
@@ -464,7 +515,15 @@ def list_uploads() -> Response:
     page = reporting_queries.uploads_page(
         db.session, current_provider_id(), query.page, query.per_page
     )
-    return _json(schemas.page_of(schemas.UploadPage, page, query.per_page, _upload_out))
+    matches = reporting_outcomes.match_counts(db.session, [upload.id for upload in page.items])
+    return _json(
+        schemas.page_of(
+            schemas.UploadPage,
+            page,
+            query.per_page,
+            lambda upload: _upload_out(upload, matches[upload.id].not_matched),
+        )
+    )
 
 
 @bp.get("/uploads/<int:upload_id>")
@@ -476,7 +535,9 @@ def list_uploads() -> Response:
     errors=(401, 403, 404, 429),
 )
 def get_upload(upload_id: int) -> Response:
-    return _json(_upload_out(_own_upload(upload_id)))
+    upload = _own_upload(upload_id)
+    matches = reporting_outcomes.match_counts(db.session, [upload.id])
+    return _json(_upload_out(upload, matches[upload.id].not_matched))
 
 
 @bp.get("/uploads/<int:upload_id>/rows")

@@ -62,16 +62,18 @@ def run_upload(upload_id: int) -> str:
     if upload is None or upload.status == "done":
         return upload.status if upload else "missing"
     job = f"upload:{upload_id}"
-    total = count_rows(upload.method, Path(upload.stored_path))
-    set_progress(job, 0, total)
+    set_progress(job, 0, upload.total_rows, "counting")
+    total = upload.total_rows or count_rows(upload.method, Path(upload.stored_path))
+    set_progress(job, 0, total, "checking")
     try:
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             try:
                 process_upload(
                     db.session,
                     upload,
-                    progress=lambda done: set_progress(job, done, max(total, done)),
+                    progress=lambda done: set_progress(job, done, max(total, done), "checking"),
                 )
+                set_progress(job, upload.total_rows, upload.total_rows, "saving")
                 tell_uploader(upload)
                 db.session.commit()
                 return "done"

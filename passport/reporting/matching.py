@@ -37,6 +37,29 @@ MATCH_REASONS = {
 }
 
 
+# What a provider reads beside each outcome (pages, the outcome .xlsx, the API): the
+# record's stored match status, never anything of the roster. "Not matched" covers both
+# reasons matching may give; "Waiting for matching" is the guard's answer and says no more.
+MATCH_LABELS = {
+    MatchStatus.MATCHED: "Matched",
+    MatchStatus.NO_SUCH_LICENSE: "Not matched",
+    MatchStatus.IDENTITY_MISMATCH: "Not matched",
+    MatchStatus.PENDING: "Waiting for matching",
+}
+UNMATCHED_ADVICE = (
+    "It will not appear on a physician's transcript until it matches: correct it in the "
+    "unmatched queue, or send the corrected row again."
+)
+
+
+def match_label(status: str | None) -> str:
+    return MATCH_LABELS[MatchStatus(status)] if status else ""
+
+
+def match_reason(status: str | None) -> str:
+    return MATCH_REASONS[MatchStatus(status)] if status else ""
+
+
 class MatchResult(NamedTuple):  # one per stored row
     status: MatchStatus
     licensee_id: int | None

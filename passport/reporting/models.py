@@ -174,6 +174,12 @@ class Upload(Base):
     deleted_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     rejected_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     error_message: Mapped[str | None] = mapped_column(sa.Text)
+    file_format: Mapped[str | None] = mapped_column(sa.String(20))
+    """What the file is, beyond its method: ``medbiq`` or ``passport_xml`` for an XML file
+    (``records.field_titles`` names the fields in its messages as the file does)."""
+    problem_summary: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
+    """The rejected rows' problems by field and reason: count, first rows and values sent,
+    most frequent first (``pipeline.ProblemTally``), kept when the upload finishes."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

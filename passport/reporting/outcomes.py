@@ -5,6 +5,11 @@ A row that created, updated or deleted a record is told by the version it wrote
 have an ``upload_rows`` entry, with the values as sent. One query puts both in row order,
 so paging and the outcome filter work in SQL. Uploads from before migration 0011 have
 every row in ``upload_rows`` and read the same way.
+
+Each row that leaves a live record also carries that record's match status *now*
+(``match_status``): a created row whose learner is not on the roster reaches no
+transcript, and the provider must see so beside the outcome. It is the stored status the
+identity guard already decided, so it tells no more than the unmatched queue does.
 """
 
 from __future__ import annotations
@@ -18,8 +23,17 @@ from sqlalchemy.orm import Session
 
 from passport.formatting import format_credits
 from passport.paging import PAGE_SIZE, Page, page_bounds
-from passport.reporting.models import Activity, Completion, CompletionVersion, UploadRow
+from passport.reporting.models import (
+    Activity,
+    Completion,
+    CompletionVersion,
+    MatchStatus,
+    UploadRow,
+)
 from passport.reporting.records import Field
+
+NOT_MATCHED = "not_matched"
+"""The outcome filter's extra value: rows whose record is live and not matched."""
 
 _OUTCOME_OF_ACTION = {
     "add": "created",
@@ -38,6 +52,12 @@ class RowOutcome:
     values: dict[str, str]
     """The row's values by ``Field`` value: as sent for a rejected or unchanged row, as
     stored (normalised) for a row that wrote a version."""
+    match_status: str | None = None
+    """The live record's match status now; None for rejected and deleted rows."""
+
+    @property
+    def unmatched(self) -> bool:
+        return self.match_status not in (None, MatchStatus.MATCHED.value)
 
 
 def _stored_columns() -> dict[str, sa.ColumnElement]:
@@ -58,17 +78,32 @@ def _stored_columns() -> dict[str, sa.ColumnElement]:
     }
 
 
+def _live_status(*, unless: sa.ColumnElement[bool]) -> sa.ColumnElement:
+    """The record's match status, or NULL when it is deleted or the row stored nothing."""
+    return sa.case(
+        (sa.or_(unless, Completion.deleted_at.is_not(None)), sa.null()),
+        else_=Completion.match_status,
+    )
+
+
 def _outcome_rows(upload_id: int) -> sa.Subquery:
     version = CompletionVersion.__table__.c
     stored = _stored_columns()
-    sent = sa.select(
-        UploadRow.row_number,
-        UploadRow.outcome,
-        UploadRow.completion_id,
-        UploadRow.errors,
-        UploadRow.submitted,
-        *(sa.cast(sa.null(), c.type).label(f"stored_{n}") for n, c in stored.items()),
-    ).where(UploadRow.upload_id == upload_id)
+    sent = (
+        sa.select(
+            UploadRow.row_number,
+            UploadRow.outcome,
+            UploadRow.completion_id,
+            UploadRow.errors,
+            UploadRow.submitted,
+            _live_status(unless=UploadRow.outcome.in_(("rejected", "deleted"))).label(
+                "match_status"
+            ),
+            *(sa.cast(sa.null(), c.type).label(f"stored_{n}") for n, c in stored.items()),
+        )
+        .outerjoin(Completion, Completion.id == UploadRow.completion_id)
+        .where(UploadRow.upload_id == upload_id)
+    )
     versioned = (
         sa.select(
             version.row_number,
@@ -76,6 +111,7 @@ def _outcome_rows(upload_id: int) -> sa.Subquery:
             version.completion_id,
             sa.cast(sa.null(), sa.JSON),
             sa.cast(sa.null(), sa.JSON),
+            _live_status(unless=version.action == "delete"),
             *stored.values(),
         )
         .join(Completion, Completion.id == version.completion_id)
@@ -101,15 +137,72 @@ def _row_outcome(row: Any) -> RowOutcome:
             Field.CREDITS.value: format_credits(row.stored_credits),
             Field.CREDIT_TYPE.value: row.stored_credit_type_code,
         }
-    return RowOutcome(row.row_number, row.outcome, row.completion_id, row.errors, values)
+    return RowOutcome(
+        row.row_number, row.outcome, row.completion_id, row.errors, values, row.match_status
+    )
 
 
 def _select(upload_id: int, outcome: str | None = None) -> sa.Select:
     outcomes = _outcome_rows(upload_id)
     query = sa.select(outcomes)
-    if outcome:
+    if outcome == NOT_MATCHED:
+        query = query.where(outcomes.c.match_status != MatchStatus.MATCHED.value)
+    elif outcome:
         query = query.where(outcomes.c.outcome == outcome)
     return query.order_by(outcomes.c.row_number)
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    """How many of an upload's rows left a live record that matched, and that did not."""
+
+    matched: int = 0
+    not_matched: int = 0
+    waiting: int = 0
+    """Of ``not_matched``: held by the identity guard ("Waiting for matching")."""
+
+
+def match_counts(session: Session, upload_ids: list[int]) -> dict[int, MatchCounts]:
+    """Each upload's ``MatchCounts``, read in two grouped queries (the versions its rows
+    wrote and its unchanged rows, each joined to the record as it is now)."""
+    if not upload_ids:
+        return {}
+    version = CompletionVersion.__table__.c
+    live = Completion.deleted_at.is_(None)
+    queries = [
+        sa.select(version.upload_id, Completion.match_status, sa.func.count())
+        .join(Completion, Completion.id == version.completion_id)
+        .where(
+            version.upload_id.in_(upload_ids),
+            version.row_number.is_not(None),
+            version.action != "delete",
+            live,
+        )
+        .group_by(version.upload_id, Completion.match_status),
+        sa.select(UploadRow.upload_id, Completion.match_status, sa.func.count())
+        .join(Completion, Completion.id == UploadRow.completion_id)
+        .where(
+            UploadRow.upload_id.in_(upload_ids),
+            UploadRow.outcome.in_(("created", "updated", "unchanged")),
+            live,
+        )
+        .group_by(UploadRow.upload_id, Completion.match_status),
+    ]
+    tallies: dict[int, dict[str, int]] = {}
+    for query in queries:
+        for upload_id, status, count in session.execute(query):
+            tally = tallies.setdefault(upload_id, {})
+            tally[status] = tally.get(status, 0) + count
+    result = {}
+    for upload_id in upload_ids:
+        tally = tallies.get(upload_id, {})
+        matched = tally.pop(MatchStatus.MATCHED.value, 0)
+        result[upload_id] = MatchCounts(
+            matched=matched,
+            not_matched=sum(tally.values()),
+            waiting=tally.get(MatchStatus.PENDING.value, 0),
+        )
+    return result
 
 
 def upload_rows_page(

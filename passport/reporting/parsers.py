@@ -21,6 +21,8 @@ from typing import IO, Any
 from lxml import etree
 
 from passport.errors import DomainError
+from passport.reporting import medbiq
+from passport.reporting.medbiq import ACTIVITY_REPORT_NS
 from passport.reporting.records import (
     REQUIRED_COLUMNS,
     XML_ELEMENTS,
@@ -258,12 +260,35 @@ def completion_schema() -> etree.XMLSchema:
     return _schema
 
 
+def xml_format(path: Path) -> str:
+    """Which XML a file is, by its root element's namespace: ``medbiq`` (a MedBiquitous
+    ActivityReport v2) or ``passport_xml`` (anything else: its reader says what is wrong).
+    Reads only up to the root element's start, with the safe parser settings."""
+    try:
+        with open(path, "rb") as handle:
+            for _event, element in etree.iterparse(handle, events=("start",), **SAFE_XML_PARSING):
+                namespace = etree.QName(element).namespace
+                return "medbiq" if namespace == ACTIVITY_REPORT_NS else "passport_xml"
+    except (etree.XMLSyntaxError, OSError):
+        pass
+    return "passport_xml"
+
+
+def file_format(method: str, path: Path) -> str:
+    """The format of an uploaded file, for its messages' names (``records.field_titles``)."""
+    return xml_format(path) if method == "xml" else method
+
+
 def read_xml(path: Path) -> Iterator[RawRecord]:
-    """Records from a Passport XML batch, validated against the XSD while streaming.
+    """Records from an XML file: a MedBiquitous ActivityReport (``medbiq``) by its
+    namespace, else a Passport XML batch, validated against the XSD while streaming.
 
     A DTD of any kind is refused before anything is expanded; entities are never
     resolved and the network is never touched.
     """
+    if xml_format(path) == "medbiq":
+        yield from read_medbiq(path)
+        return
     tag = f"{{{XML_NAMESPACE}}}Completion"
     element_fields = {f"{{{XML_NAMESPACE}}}{name}": field for field, name in XML_ELEMENTS.items()}
     with open(path, "rb") as handle:
@@ -307,6 +332,16 @@ def _iterate_xml(handle, tag: str, element_fields: dict) -> Iterator[RawRecord]:
         raise FileRefused(f"The XML file is not valid: {_xml_error(error)}") from None
     except etree.DocumentInvalid as error:
         raise FileRefused(f"The XML file does not follow the schema: {_xml_error(error)}") from None
+
+
+def read_medbiq(path: Path) -> Iterator[RawRecord]:
+    """Records from a MedBiquitous ActivityReport v2 file (``reporting.medbiq``)."""
+    try:
+        yield from medbiq.read_records(path, MAX_ROWS)
+    except medbiq.MedbiqRefused as error:
+        raise FileRefused(str(error)) from None
+    except etree.XMLSyntaxError as error:
+        raise FileRefused(f"The XML file is not valid: {_xml_error(error)}") from None
 
 
 def _check_document(tree) -> None:

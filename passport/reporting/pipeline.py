@@ -120,6 +120,40 @@ def credit_type_lookup(session: Session) -> dict[str, str]:
 
 
 @dataclass
+class ProblemTally:
+    """The rejected rows' problems by field and reason: how many, the first rows, and the
+    first distinct values sent, so that a file with one mistake in every row reads as one
+    line with its count, not as thousands of identical rows."""
+
+    EXAMPLES = 5
+    entries: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, raw: RawRecord, errors: list[RowError]) -> None:
+        for error in errors:
+            key = (error.field.value, error.message)
+            entry = self.entries.get(key)
+            if entry is None:
+                entry = self.entries[key] = {
+                    "field": key[0],
+                    "message": key[1],
+                    "count": 0,
+                    "rows": [],
+                    "values": [],
+                }
+            entry["count"] += 1
+            if len(entry["rows"]) < self.EXAMPLES:
+                entry["rows"].append(raw.row_number)
+            if len(entry["values"]) < self.EXAMPLES:
+                value = raw.as_submitted().get(error.field.value, "")
+                if value not in entry["values"]:
+                    entry["values"].append(value)
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Most frequent first (then by field and reason), JSON-ready."""
+        return sorted(self.entries.values(), key=lambda e: (-e["count"], e["field"], e["message"]))
+
+
+@dataclass
 class OutcomeCounts:
     created: int = 0
     updated: int = 0
@@ -127,6 +161,7 @@ class OutcomeCounts:
     deleted: int = 0
     rejected: int = 0
     rejected_examples: list[tuple[int, list[RowError]]] = field(default_factory=list)
+    problems: ProblemTally = field(default_factory=ProblemTally)
 
     @property
     def total(self) -> int:
@@ -319,6 +354,7 @@ def _apply_chunk(
 
 def _reject(raw, errors, counts, row_outcomes, row_keys) -> None:
     counts.add("rejected")
+    counts.problems.add(raw, errors)
     if len(counts.rejected_examples) < 50:
         counts.rejected_examples.append((raw.row_number, errors))
     row_outcomes.append(

@@ -4,6 +4,9 @@ tried are counted like any other (``identity_guard``)."""
 
 from __future__ import annotations
 
+import json
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from passport.errors import Forbidden, NotFound
 from passport.reporting.identity_guard import guarded_match
 from passport.reporting.parsers import READERS
 from passport.reporting.pipeline import load_validation_context
@@ -79,3 +83,50 @@ def prevalidate_file(
     """Check the first ``MAX_LEARNERS`` learners of an .xlsx or .csv list."""
     records = list(islice(READERS[method](path, IDENTITY_FIELDS), MAX_LEARNERS))
     return prevalidate_records(session, records, today, provider_id, actor_user_id)
+
+
+# Results are kept for the provider to filter and download (a token in the URL names a
+# file under the upload folder; the provider's id in its name keeps it theirs).
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def keep_checks(directory: Path, provider_id: int, checks: list[LearnerCheck]) -> str:
+    """Write the results of a check to ``directory``; returns the token naming them."""
+    token = secrets.token_urlsafe(18)
+    directory.mkdir(parents=True, exist_ok=True)
+    payload = [
+        {
+            "row_number": c.row_number,
+            "name": c.name,
+            "identifier": c.identifier,
+            "errors": [e.as_dict() for e in c.errors],
+            "match_reason": c.match_reason,
+            "matched": c.matched,
+        }
+        for c in checks
+    ]
+    (directory / f"{provider_id}-{token}.json").write_text(json.dumps(payload), encoding="utf-8")
+    return token
+
+
+def load_checks(directory: Path, provider_id: int, token: str) -> list[LearnerCheck]:
+    """The kept results; ``NotFound`` for an unknown token, ``Forbidden`` for another
+    provider's."""
+    if not _TOKEN.match(token):
+        raise NotFound("No such check.")
+    path = directory / f"{provider_id}-{token}.json"
+    if not path.exists():
+        if any(directory.glob(f"*-{token}.json")):
+            raise Forbidden("This check belongs to another provider.")
+        raise NotFound("No such check (results are kept for a day).")
+    return [
+        LearnerCheck(
+            row_number=entry["row_number"],
+            name=entry["name"],
+            identifier=entry["identifier"],
+            errors=[RowError(Field(e["field"]), e["message"]) for e in entry["errors"]],
+            match_reason=entry["match_reason"],
+            matched=entry["matched"],
+        )
+        for entry in json.loads(path.read_text(encoding="utf-8"))
+    ]

@@ -18,6 +18,7 @@ from passport.reporting.models import (
     Topic,
     Upload,
 )
+from passport.roster.models import Board
 from passport.transcripts.models import Discrepancy
 
 
@@ -121,7 +122,11 @@ def uploads_page(session: Session, provider_id: int, page: int, size: int = PAGE
     return paginate(session, query, page, size)
 
 
-def unmatched_page(session: Session, provider_id: int, page: int) -> Page:
+def unmatched_page(
+    session: Session, provider_id: int, page: int, upload_id: int | None = None
+) -> Page:
+    """The provider's live records that matched no licensee; ``upload_id`` keeps those
+    an upload last wrote (the link from its outcome page)."""
     query = (
         sa.select(Completion)
         .join(Activity, Completion.activity_id == Activity.id)
@@ -132,7 +137,69 @@ def unmatched_page(session: Session, provider_id: int, page: int) -> Page:
         )
         .order_by(Completion.reported_at.desc(), Completion.id.desc())
     )
+    if upload_id is not None:
+        query = query.where(Completion.last_upload_id == upload_id)
     return paginate(session, query, page)
+
+
+@dataclass(frozen=True)
+class ActivityCounts:
+    completions: int
+    unmatched: int
+
+
+def activity_counts(session: Session, activity_ids: list[int]) -> dict[int, ActivityCounts]:
+    """Live completions and unmatched ones of each activity, in one grouped query."""
+    if not activity_ids:
+        return {}
+    rows = session.execute(
+        sa.select(
+            Completion.activity_id,
+            sa.func.count(),
+            sa.func.count().filter(Completion.licensee_id.is_(None)),
+        )
+        .where(Completion.activity_id.in_(activity_ids), Completion.deleted_at.is_(None))
+        .group_by(Completion.activity_id)
+    )
+    counts = {
+        activity_id: ActivityCounts(total, unmatched) for activity_id, total, unmatched in rows
+    }
+    return {i: counts.get(i, ActivityCounts(0, 0)) for i in activity_ids}
+
+
+def provider_completions(session: Session, provider_id: int):
+    """Every live completion the provider reported, in Activity ID and name order,
+    streamed (the reconciliation export)."""
+    query = (
+        sa.select(
+            Activity.activity_code,
+            Completion.completed_on,
+            Completion.first_name,
+            Completion.last_name,
+            Completion.dob_month,
+            Completion.dob_day,
+            Completion.license_state,
+            Completion.license_number,
+            Completion.npi,
+            Completion.credits,
+            CreditType.name.label("credit_type_name"),
+            Completion.consent_basis,
+            Completion.match_status,
+        )
+        .join(Activity, Completion.activity_id == Activity.id)
+        .join(CreditType, CreditType.code == Completion.credit_type_code)
+        .where(Activity.provider_id == provider_id, Completion.deleted_at.is_(None))
+        .order_by(
+            Activity.activity_code, Completion.last_name, Completion.first_name, Completion.id
+        )
+        .execution_options(yield_per=1000)
+    )
+    return session.execute(query)
+
+
+def licensing_states(session: Session) -> list[str]:
+    """The states of the boards Passport reports to (the template's list)."""
+    return sorted(set(session.scalars(sa.select(Board.state))))
 
 
 def completion_versions(session: Session, completion_id: int) -> list:

@@ -95,12 +95,44 @@ _HEADER_ALIASES = {
 }
 
 
+# Where each field sits in a MedBiquitous ActivityReport (``medbiq``): what its messages
+# name instead of a column title.
+MEDBIQ_ELEMENTS: dict[Field, str] = {
+    Field.ACTION: "XtensibleInfo/LearnerRecordAction",
+    Field.ACTIVITY_ID: "Module/ModuleName@moduleID",
+    Field.COMPLETION_DATE: "Module/CompletedDateTime",
+    Field.FIRST_NAME: "Member/Name/GivenName",
+    Field.LAST_NAME: "Member/Name/FamilyName",
+    Field.DOB: "Member/PersonalInfo/BirthDate",
+    Field.LICENSING_STATE: "Member/UniqueID@domain",
+    Field.LICENSE_OR_NPI: "Member/UniqueID",
+    Field.CREDITS: "CreditCertificate/CreditReceived/numberOfCredits",
+    Field.CREDIT_TYPE: "CreditCertificate/CreditReceived/activityCertification",
+    Field.PERMISSION: "XtensibleInfo/PermissionToReport",
+    Field.PERMISSION_SCOPE: "XtensibleInfo/PermissionScope",
+}
+
+
+def field_titles(file_format: str | None) -> dict[Field, str]:
+    """What the sender calls each field: the template's column titles for a spreadsheet
+    or the form, the element names for Passport's XML, the element paths for a
+    MedBiquitous ActivityReport."""
+    if file_format == "medbiq":
+        return MEDBIQ_ELEMENTS
+    if file_format == "passport_xml":
+        return XML_ELEMENTS
+    return COLUMN_TITLES
+
+
 @dataclass(frozen=True)
 class RawRecord:
-    """One record as sent: ``row_number`` as the sender counts it (header = row 1)."""
+    """One record as sent: ``row_number`` as the sender counts it (header = row 1).
+    ``notes`` are problems the reader saw that no value can carry (a MedBiquitous
+    identifier of an unknown kind); validation reports them with the rest."""
 
     row_number: int
     values: dict[Field, Any]
+    notes: tuple[tuple[Field, str], ...] = ()
 
     def get(self, field: Field) -> Any:
         return self.values.get(field)

@@ -27,10 +27,22 @@ from passport.reporting.models import (
     Upload,
     UploadMethod,
 )
-from passport.reporting.parsers import READERS, FileRefused, estimate_xlsx_rows
+from passport.reporting.parsers import (
+    READERS,
+    FileRefused,
+    estimate_xlsx_rows,
+    file_format,
+    xml_format,
+)
 from passport.reporting.pipeline import OutcomeCounts, apply_records, load_validation_context
 from passport.reporting.records import Field, RawRecord
-from passport.reporting.validation import Identity, RowError, ValidationContext, validate_identity
+from passport.reporting.validation import (
+    Identity,
+    RowError,
+    ValidationContext,
+    validate_identity,
+    validate_record,
+)
 from passport.trail.services import record_event
 
 COPY_BUFFER = 1024 * 1024
@@ -89,6 +101,11 @@ def create_upload(
         consent_basis=consent.value if consent else None,
         permission_attested=consent is not None,
         status="queued",
+        # Known from the start, so its messages and progress read right while it runs.
+        file_format=file_format(method.value, stored.path) if stored else None,
+        total_rows=count_rows(method.value, stored.path)
+        if stored and method.value in READERS
+        else 0,
     )
     session.add(upload)
     session.flush()
@@ -112,8 +129,11 @@ def count_rows(method: str, path: Path) -> int:
     """A quick count of the data rows, for the progress bar (not validation)."""
     if method == "xlsx":
         return estimate_xlsx_rows(path)  # from the sheet's <dimension>: no second full load
-    # A record's opening and closing tags both end in "Completion>" (with any prefix).
-    needle = b"Completion>" if method == "xml" else b"\n"
+    # A record's opening and closing tags both end in "Completion>" (with any prefix); in
+    # a MedBiquitous file each record is a Module ("ModuleName>" does not end so).
+    needle = b"\n"
+    if method == "xml":
+        needle = b"Module>" if xml_format(path) == "medbiq" else b"Completion>"
     total = 0
     with open(path, "rb") as handle:
         while block := handle.read(COPY_BUFFER):
@@ -127,6 +147,7 @@ def _finish(upload: Upload, counts: OutcomeCounts) -> None:
     upload.unchanged_count = counts.unchanged
     upload.deleted_count = counts.deleted
     upload.rejected_count = counts.rejected
+    upload.problem_summary = counts.problems.summary() or None
     upload.total_rows = counts.total
     upload.processed_rows = counts.total
     upload.status = "done"
@@ -166,6 +187,19 @@ def process_upload(
     _finish(upload, counts)
     session.flush()
     return counts
+
+
+def record_problems(
+    session: Session, *, provider_id: int, record: RawRecord, today: date | None = None
+) -> list[RowError]:
+    """Every problem validation finds in one record, without storing or matching it: the
+    web form shows them together with its own (the permission box) in one pass. The
+    permission is the form's to check, so it is taken as attested here."""
+    context = load_validation_context(
+        session, provider_id, today or date.today(), ConsentBasis.ACTIVITY
+    )
+    result = validate_record(record, context)
+    return result if isinstance(result, list) else []
 
 
 def report_single_record(
@@ -252,13 +286,22 @@ def mark_upload_failed(session: Session, upload_id: int, message: str) -> None:
     )
 
 
+INTERNAL_FAILURE = (
+    "The upload could not be processed because of an error on our side. Nothing from it "
+    "was stored; please retry."
+)
+
+
 def failure_message(error: Exception) -> str:
     if isinstance(error, FileRefused):
         return str(error)
-    return (
-        "The upload could not be processed because of an error on our side. Nothing from it "
-        "was stored; please retry."
-    )
+    return INTERNAL_FAILURE
+
+
+def can_retry(upload: Upload) -> bool:
+    """Only a failure on Passport's side can go better the second time: a refused file
+    would be refused again, unchanged."""
+    return upload.status == "failed" and upload.error_message == INTERNAL_FAILURE
 
 
 def correct_identity(

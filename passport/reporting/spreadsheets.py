@@ -1,7 +1,9 @@
-"""Spreadsheets Passport writes: the learner template and an upload's outcome report.
+"""Spreadsheets Passport writes from many rows: an upload's outcome report (and, in
+``exports``, Check learners and every completion reported). The learner template, built
+cell by cell for Excel, is ``learner_template``.
 
-Both are written with openpyxl's write-only mode (streaming, constant memory). Values that
-a spreadsheet would run as a formula are prefixed with an apostrophe (formula injection).
+Written with openpyxl's write-only mode (streaming, constant memory). Values that a
+spreadsheet would run as a formula are prefixed with an apostrophe (formula injection).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from passport.reporting.problems import match_text, row_problems, summary_lines
 from passport.reporting.records import COLUMN_TITLES, Field
 
 OUTCOME_LABELS = {
@@ -24,31 +27,6 @@ OUTCOME_LABELS = {
     "rejected": "Rejected",
 }
 
-INSTRUCTIONS = [
-    "How to fill in the Completions sheet",
-    "",
-    "One row per learner per activity. Keep the header row as it is.",
-    "Record Action: Add (or leave blank) to report or correct; Delete to withdraw a record.",
-    "Activity ID: your Activity ID, exactly as on your activity in Passport.",
-    "Completion Date: MM/DD/YYYY or YYYY-MM-DD (or a real Excel date). Not in the future, "
-    "within the activity's dates.",
-    "First Name, Last Name: as on the learner's licence. Accents, hyphens and apostrophes "
-    "are fine.",
-    "Date of Birth (MM/DD): month and day only, e.g. 04/12. Never the year.",
-    "Licensing State: CA for California licences.",
-    "Licensing ID or NPI: e.g. A123456 (MBC: A, C or G + digits), 20A12345 (OMBC), "
-    "or a 10-digit NPI.",
-    "Number of CME Credits: more than 0, in quarter-hour steps (0.25), at most the "
-    "activity's maximum.",
-    "Credit Type: e.g. AMA PRA Category 1 (blank means AMA PRA Category 1).",
-    "Permission to Report (optional): Yes if the learner agreed; otherwise attest it for "
-    "the whole upload.",
-    "Permission Scope (optional): activity, year or until withdrawn.",
-    "",
-    "Sending the same file again never duplicates a credit: unchanged rows are reported "
-    "as unchanged.",
-]
-
 
 def safe_cell(value: Any) -> Any:
     """Neutralise text that a spreadsheet program would evaluate as a formula."""
@@ -57,7 +35,7 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _header(sheet, titles: Iterable[str]) -> list[WriteOnlyCell]:
+def header_row(sheet, titles: Iterable[str]) -> list[WriteOnlyCell]:
     cells = []
     for title in titles:
         cell = WriteOnlyCell(sheet, value=title)
@@ -66,41 +44,62 @@ def _header(sheet, titles: Iterable[str]) -> list[WriteOnlyCell]:
     return cells
 
 
-def learner_template() -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Completions")
-    sheet.append(_header(sheet, COLUMN_TITLES.values()))
-    guide = workbook.create_sheet("Instructions")
-    for line in INSTRUCTIONS:
-        guide.append([line])
+def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def outcome_report(rows: Iterable[Any]) -> bytes:
-    """Every row of an upload: its number, outcome, the errors and its values (as sent for
-    a rejected or unchanged row, as stored for the others: see ``reporting.outcomes``)."""
+def outcome_report(
+    rows: Iterable[Any],
+    *,
+    file_format: str | None = None,
+    summary: list[dict[str, Any]] | None = None,
+) -> bytes:
+    """Every row of an upload: its number, outcome, whether it matched and why not, the
+    problems (named as the file names its fields, with the value sent) and its values (as
+    sent for a rejected or unchanged row, as stored for the others: see
+    ``reporting.outcomes``). A second sheet sums the problems by field and reason."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Outcomes")
     fields = list(Field)
     sheet.append(
-        _header(sheet, ["Row", "Outcome", "Problems", *(COLUMN_TITLES[f] for f in fields)])
+        header_row(
+            sheet,
+            [
+                "Row",
+                "Outcome",
+                "Problems",
+                "Match",
+                "Match reason",
+                *(COLUMN_TITLES[f] for f in fields),
+            ],
+        )
     )
     for row in rows:
-        problems = "; ".join(
-            f"{COLUMN_TITLES[Field(error['field'])]}: {error['message']}"
-            for error in row.errors or []
-        )
+        problems = "; ".join(str(p) for p in row_problems(row.errors, row.values, file_format))
+        label, reason = match_text(row.match_status)
         values = row.values
         sheet.append(
             [
                 row.row_number,
                 OUTCOME_LABELS[row.outcome],
                 safe_cell(problems),
+                label,
+                reason,
                 *(safe_cell(values.get(field.value, "")) for field in fields),
             ]
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    totals = workbook.create_sheet("Problems")
+    totals.append(header_row(totals, ["Field", "Problem", "Rows", "First rows", "Values sent"]))
+    for line in summary_lines(summary, file_format):
+        totals.append(
+            [
+                line["title"],
+                safe_cell(line["message"]),
+                line["count"],
+                ", ".join(str(n) for n in line["rows"]),
+                safe_cell(", ".join(line["values"])),
+            ]
+        )
+    return workbook_bytes(workbook)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
@@ -44,6 +44,16 @@ _DAYS_IN_MONTH = {
 _DOB_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?:\s*[/\-.]\s*\d{2,4})?\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _US_DATE = re.compile(r"^\s*(\d{1,2})[/\-](\d{1,2})[/\-](\d{4})\s*$")
+# A full date Excel (or a system) wrote for a birthday: only its month and day are read.
+_ISO_DOB = re.compile(r"^\s*\d{4}-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]*)?\s*$")
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?:\s*[/\-.]\s*(\d{2,4}))?\s*$")
+_EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+_MONTH_NAME = re.compile(
+    r"^\s*(?:\d{1,2}[\s\-]*)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:[\s\-]*\d{1,4})?\s*$",
+    re.IGNORECASE,
+)
+EXCEL_EPOCH = date(1899, 12, 30)
 # A name is letters (any script, with their combining accents), spaces, hyphens,
 # apostrophes and periods: an allowlist, so emoji, symbols, markup and invisible characters
 # (zero-width spaces, right-to-left overrides) are all refused.
@@ -199,13 +209,58 @@ def parse_dob(value: Any, text: str | None = None) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=4096)
 def _parse_dob_text(text: str) -> tuple[int, int] | None:
-    match = _DOB_TEXT.match(text)
+    match = _DOB_TEXT.match(text) or _ISO_DOB.match(text)
     if not match:
         return None
     month, day = int(match.group(1)), int(match.group(2))
     if month in _DAYS_IN_MONTH and 1 <= day <= _DAYS_IN_MONTH[month]:
         return month, day
     return None
+
+
+def _swapped(text: str, pattern: re.Pattern[str] = _DAY_FIRST) -> tuple[int, int, str] | None:
+    """(month, day, year text) if ``text`` reads as a real day once its first two numbers
+    are swapped, i.e. it was written day first (DD/MM)."""
+    match = pattern.match(text)
+    if not match:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    if first > 12 >= second >= 1 and first <= _DAYS_IN_MONTH[second]:
+        return second, first, match.group(3) or ""
+    return None
+
+
+def date_hint(text: str) -> str:
+    """A hint for the common slips in a completion date that did not parse."""
+    swapped = _swapped(text)
+    if swapped and len(swapped[2]) == 4:
+        month, day, year = swapped
+        return f" It looks like day first (DD/MM/YYYY): write {month:02d}/{day:02d}/{year}."
+    if _EXCEL_SERIAL.match(text):
+        return " It looks like a date Excel turned into a number: format the column as a date."
+    return ""
+
+
+def dob_hint(text: str) -> str:
+    """A hint for the common slips in a date of birth: day first, or a birthday Excel
+    turned into a date (and then a number, or a month name) as it was typed."""
+    swapped = _swapped(text)
+    if swapped:
+        month, day, _ = swapped
+        return f" It looks like day first (DD/MM): write the month first, {month:02d}/{day:02d}."
+    if _EXCEL_SERIAL.match(text):
+        turned = EXCEL_EPOCH + timedelta(days=int(float(text)))
+        return (
+            f" It looks like Excel turned the birthday into a date and then a number "
+            f"({int(float(text))} is {turned:%m/%d/%Y}): format the column as Text and type "
+            "MM/DD again."
+        )
+    if _MONTH_NAME.match(text):
+        return (
+            " It looks like Excel turned the birthday into a date: format the column as Text "
+            "and type MM/DD again (e.g. 04/12)."
+        )
+    return ""
 
 
 def parse_credits(value: Any, text: str | None = None) -> Decimal | None:
@@ -258,7 +313,11 @@ def validate_identity(
     if not dob_text and not isinstance(dob_raw, date):
         errors.append(RowError(Field.DOB, "Required (month and day, MM/DD)."))
     elif dob is None:
-        errors.append(RowError(Field.DOB, "Not a real month and day; use MM/DD, e.g. 04/12."))
+        errors.append(
+            RowError(
+                Field.DOB, "Not a real month and day; use MM/DD, e.g. 04/12." + dob_hint(dob_text)
+            )
+        )
 
     state = _text(record.get(Field.LICENSING_STATE)).upper()
     identifier = normalise_license_number(_text(record.get(Field.LICENSE_OR_NPI)))
@@ -351,7 +410,7 @@ def _check_consent(record: RawRecord, context: ValidationContext, errors: list[R
 
 def validate_record(record: RawRecord, context: ValidationContext) -> ValidRecord | list[RowError]:
     """Check one record against every rule, collecting all of its errors."""
-    errors: list[RowError] = []
+    errors: list[RowError] = [RowError(field, message) for field, message in record.notes]
     action = _check_action(record.get(Field.ACTION), errors)
 
     code = _text(record.get(Field.ACTIVITY_ID))
@@ -376,7 +435,10 @@ def validate_record(record: RawRecord, context: ValidationContext) -> ValidRecor
             errors.append(RowError(Field.COMPLETION_DATE, "Required."))
         elif completed_on is None:
             errors.append(
-                RowError(Field.COMPLETION_DATE, "Not a date: use MM/DD/YYYY or YYYY-MM-DD.")
+                RowError(
+                    Field.COMPLETION_DATE,
+                    "Not a date: use MM/DD/YYYY or YYYY-MM-DD." + date_hint(completion_text),
+                )
             )
         elif completed_on > context.today:
             errors.append(RowError(Field.COMPLETION_DATE, "Is in the future."))

@@ -39,11 +39,17 @@ COLUMNS = {
     "dateofbirthmmdd": "dob",
     "dateofbirth": "dob",
     "dob": "dob",
+    "dobmmdd": "dob",
+    "birthdate": "dob",
     "licensetype": "license_type",
     "firstissued": "first_issued_on",
+    "firstissuedon": "first_issued_on",
+    "firstissuedate": "first_issued_on",
     "originalissuedate": "first_issued_on",
     "issuedate": "first_issued_on",
     "expires": "expires_on",
+    "expireson": "expires_on",
+    "expiration": "expires_on",
     "expirationdate": "expires_on",
     "expirydate": "expires_on",
     "status": "status",
@@ -51,17 +57,23 @@ COLUMNS = {
     "specialty": "specialty",
     "npi": "npi",
     "email": "email",
+    "emailaddr": "email",
     "emailaddress": "email",
     "licenseeemail": "email",
     "attests25ofpatientsaged65orover": "attests_geriatric_patients",
     "over25percentpatients65": "attests_geriatric_patients",
     "geriatricattestation": "attests_geriatric_patients",
+    "geriatricover25pct": "attests_geriatric_patients",
+    "geriatricover25percent": "attests_geriatric_patients",
+    "attestsgeriatricpatients": "attests_geriatric_patients",
     "cmewaiver": "cme_waiver_on_file",
     "waiveronfile": "cme_waiver_on_file",
 }
 REQUIRED = ("license_number", "first_name", "last_name", "dob", "first_issued_on", "expires_on")
 TITLES = {
     "license_number": "License Number",
+    "license_type": "License Type",
+    "specialty": "Specialty",
     "first_name": "First Name",
     "last_name": "Last Name",
     "dob": "Date of Birth (MM/DD)",
@@ -121,24 +133,48 @@ class RosterImportResult:
 ON_FILE_PREFIX = "on_file:"
 
 
-def _header(cells: list[Any], on_file_rule_ids: Iterable[str] = ()) -> list[str | None]:
-    """Each column's field. A column "<rule id> satisfied on" (e.g. "Pain satisfied on")
-    gives the date the board knows a one-time requirement was met: ``on_file:<rule id>``."""
-    on_file = {}
+def on_file_rule_ids(board: Board) -> list[str]:
+    """The board's one-time rules a roster column can say were met ("Pain satisfied on")."""
+    return [rule_id for rule_id, _ in on_file_rules(requirement_set_for(board.code))]
+
+
+def field_for_title(title: Any, on_file_rule_ids: Iterable[str] = ()) -> str | None:
+    """The roster field a header cell names, forgiving case, spaces and punctuation. A
+    column "<rule id> satisfied on" (e.g. "Pain satisfied on") gives the date the board
+    knows a one-time requirement was met: the field ``on_file:<rule id>``."""
+    name = _HEADER_NOISE.sub("", str(title or "").lower())
+    if name in COLUMNS:
+        return COLUMNS[name]
     for rule_id in on_file_rule_ids:
         key = _HEADER_NOISE.sub("", rule_id.lower())
-        for title in (f"{key}satisfiedon", f"{key}satisfied", f"satisfied{key}"):
-            on_file[title] = ON_FILE_PREFIX + rule_id
-    names = [_HEADER_NOISE.sub("", str(cell or "").lower()) for cell in cells]
-    return [COLUMNS.get(name) or on_file.get(name) for name in names]
+        if name in (f"{key}satisfiedon", f"{key}satisfied", f"satisfied{key}"):
+            return ON_FILE_PREFIX + rule_id
+    return None
+
+
+def _header(cells: list[Any], on_file_rule_ids: Iterable[str] = ()) -> list[str | None]:
+    return [field_for_title(cell, on_file_rule_ids) for cell in cells]
+
+
+def read_titles(path: Path, method: str) -> list[str]:
+    """The file's header row, as written (blank cells as "")."""
+    rows = _xlsx_rows(path) if method == "xlsx" else _csv_rows(path)
+    return ["" if cell is None else str(cell).strip() for cell in next(rows, [])]
 
 
 def read_roster(
-    path: Path, method: str, on_file_rule_ids: Iterable[str] = ()
+    path: Path,
+    method: str,
+    fields: list[str | None] | None = None,
+    on_file_rule_ids: Iterable[str] = (),
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, values by field) for each non-empty row; header is row 1."""
+    """(row number, values by field) for each non-empty row; header is row 1. ``fields``
+    (one per column, None to ignore it) replaces the header's own mapping: the board's
+    choices for columns Passport did not know."""
     rows = _xlsx_rows(path) if method == "xlsx" else _csv_rows(path)
     header = _header(next(rows, []), on_file_rule_ids)
+    if fields is not None:
+        header = list(fields) + [None] * (len(header) - len(fields))
     missing = [TITLES[name] for name in REQUIRED if name not in header]
     if missing:
         raise FileRefused(f"The header row lacks: {', '.join(missing)}.")
@@ -253,17 +289,19 @@ def import_roster(
     path: Path,
     method: str,
     full_roster: bool,
+    fields: list[str | None] | None = None,
     today: date | None = None,
     ip_address: str | None = None,
 ) -> RosterImportResult:
-    """Upsert the file's licensees in the caller's transaction; see the module docstring."""
+    """Upsert the file's licensees in the caller's transaction; see the module docstring.
+    ``fields`` is the column mapping the board confirmed (``read_roster``)."""
     pattern = re.compile(board.license_pattern)
     existing = _existing(session, board.id)
     result = RosterImportResult()
     inserts, updates, seen = [], [], set()
-    on_file_ids = [rule_id for rule_id, _ in on_file_rules(requirement_set_for(board.code))]
+    on_file_ids = on_file_rule_ids(board)
     satisfied: dict[str, dict[str, date]] = {}
-    for number, values in read_roster(path, method, on_file_ids):
+    for number, values in read_roster(path, method, fields, on_file_ids):
         licensee, errors = check_row(values, pattern)
         met = _satisfied_dates(values, errors)
         raw_number = normalise_license_number(_text(values.get("license_number")))
@@ -364,6 +402,42 @@ def _record_roster_changes(
             objects=objects,
             ip_address=ip_address,
         )
+
+
+def license_numbers(path: Path, method: str, fields: list[str | None] | None) -> set[str]:
+    """Every license number in the file, normalised (for the full roster's preview)."""
+    return {
+        normalise_license_number(_text(values.get("license_number")))
+        for _, values in read_roster(path, method, fields)
+    } - {""}
+
+
+def missing_from(
+    session: Session, board_id: int, seen: set[str], limit: int = 20
+) -> tuple[int, list[str]]:
+    """How many of the board's current licensees a full roster without ``seen`` would mark
+    inactive, and the first ``limit`` of their license numbers."""
+    staged = stage_keys(
+        session,
+        [(number,) for number in sorted(seen)],
+        "passport_roster_seen",
+        "number VARCHAR(20)",
+    )
+    absent = sa.and_(
+        Licensee.board_id == board_id,
+        Licensee.on_latest_roster.is_(True),
+        ~sa.exists(sa.select(staged.c.number).where(staged.c.number == Licensee.license_number)),
+    )
+    count = session.scalar(sa.select(sa.func.count()).select_from(Licensee).where(absent)) or 0
+    sample = list(
+        session.scalars(
+            sa.select(Licensee.license_number)
+            .where(absent)
+            .order_by(Licensee.license_number)
+            .limit(limit)
+        )
+    )
+    return count, sample
 
 
 def _deactivate_missing(session: Session, board_id: int, seen: set[str]) -> list[int]:

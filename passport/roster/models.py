@@ -163,3 +163,34 @@ class LicenseeNameKey(Base):
     last_name: Mapped[str] = mapped_column(sa.String(100))
     first_last_key: Mapped[str] = mapped_column(sa.String(200))
     last_first_key: Mapped[str] = mapped_column(sa.String(200))
+
+
+class RosterImport(Base):
+    """One roster file a board sent: how its columns were read, what it would do before
+    it did it (``waiting``: an unmapped column, or a full roster that marks licensees
+    inactive, waits for the board's confirmation) and what it did (``counts``). The file is
+    kept, under its SHA-256, like a provider's upload."""
+
+    __tablename__ = "roster_imports"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('waiting', 'done', 'cancelled')", name="status_known"),
+        sa.Index("ix_roster_imports_board_created", "board_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    original_filename: Mapped[str | None] = mapped_column(sa.String(255))
+    method: Mapped[str] = mapped_column(sa.String(10))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    stored_path: Mapped[str] = mapped_column(sa.String(500))
+    full_roster: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    status: Mapped[str] = mapped_column(sa.String(10), default="waiting")
+    columns: Mapped[list[dict]] = mapped_column(sa.JSON)
+    """The file's header: each column's title and the field it is read as (None: ignored)."""
+    would_deactivate: Mapped[int] = mapped_column(sa.Integer, default=0)
+    counts: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")

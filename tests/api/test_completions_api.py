@@ -32,6 +32,7 @@ def test_valid_records_are_stored_and_rejected_ones_explained(api, world, db_ses
         "unchanged": 0,
         "deleted": 0,
         "rejected": 2,
+        "not_matched": 0,
     }
     first, second, third = body["records"]
     assert first["outcome"] == "created" and first["errors"] == []

@@ -38,6 +38,35 @@ def _foreign_upload(session, method="GET"):
     return _other_provider_staff(), {"upload_id": upload.id}, method
 
 
+def _foreign_learner_check(session, method="GET"):
+    from pathlib import Path
+
+    from flask import current_app
+
+    from passport.reporting.prevalidation import keep_checks
+
+    owner = factories.ProviderStaffFactory()
+    directory = Path(current_app.config["PASSPORT_UPLOAD_DIR"]) / "checks"
+    token = keep_checks(directory, owner.provider_id, [])
+    return _other_provider_staff(), {"token": token}, method
+
+
+def _boards_foreign_roster_import(session, method="GET"):
+    from passport.models import RosterImport
+
+    roster_import = RosterImport(
+        board_id=factories.board("CA-OMBC").id,
+        method="csv",
+        sha256="0" * 64,
+        stored_path="/nonexistent.csv",
+        status="waiting",
+        columns=[],
+    )
+    session.add(roster_import)
+    session.commit()
+    return factories.BoardStaffFactory(), {"import_id": roster_import.id}, method
+
+
 def _other_physician():
     return factories.UserFactory()
 
@@ -239,6 +268,8 @@ TENANT_CASES: dict[str, TenantCase] = {
     "reporting.upload_progress": _foreign_upload,
     "reporting.upload_report": _foreign_upload,
     "reporting.retry_upload": lambda session: _foreign_upload(session, "POST"),
+    "reporting.prevalidation_results": _foreign_learner_check,
+    "reporting.prevalidation_report": _foreign_learner_check,
     "transcripts.unlink_license": _foreign_link,
     "transcripts.confirm_link": _foreign_link_code,
     "transcripts.flag_completion": _completion_on_another_licence,
@@ -253,6 +284,7 @@ TENANT_CASES: dict[str, TenantCase] = {
     "inbox.decline": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "inbox.correct": lambda session: _providers_foreign_discrepancy(session, "POST"),
     "audit.discrepancy": _boards_foreign_discrepancy,
+    "roster.preview": _boards_foreign_roster_import,
     "audit.licensee": _boards_foreign_licensee,
     "pdf_transcripts.board_pdf": _boards_foreign_licensee,
     "samples.sample": _boards_foreign_sample,

@@ -118,7 +118,8 @@ def test_an_id_past_the_databases_integers_is_not_found(app, users_by_role):
 def test_other_tenants_objects_are_refused(app, endpoint, db_session):
     """Staff of one tenant asking for another tenant's object by id get 403."""
     case = TENANT_CASES[endpoint]
-    actor, url_values, method = case(db_session)
+    with app.app_context():  # a case may need the app's settings (its upload folder)
+        actor, url_values, method = case(db_session)
     client = sign_in_as(app.test_client(), actor)
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     response = client.open(rule.build(url_values)[1], method=method)

@@ -156,3 +156,69 @@ def xlsx_with_many_shared_strings(rows: Iterable[dict], extra_strings: int) -> b
             target.writestr(item.filename, content)
         target.writestr("xl/sharedStrings.xml", shared)
     return buffer.getvalue()
+
+
+MEDBIQ_NS = "http://ns.medbiq.org/activityreport/v2/"
+
+
+def _xsd_date(text: str) -> str:
+    """MM/DD/YYYY (as the rows give it) as an xsd:date; anything else as it is."""
+    parts = str(text).split("/")
+    if len(parts) == 3 and all(part.isdigit() for part in parts):
+        return f"{parts[2]}-{int(parts[0]):02d}-{int(parts[1]):02d}"
+    return str(text)
+
+
+def medbiq_report(values: dict, *, domain: str | None = None, birth_year: str = "1900") -> str:
+    """One ActivityReport for one row's values, the way PARS-style systems write them."""
+    get = {Field(k): v for k, v in values.items()}.get
+    identifier = str(get(Field.LICENSE_OR_NPI) or "")
+    if domain is None:
+        is_npi = identifier.isdigit() and len(identifier) == 10
+        domain = (
+            "idd:cms.gov:npi" if is_npi else f"idd:accme.org:{get(Field.LICENSING_STATE) or ''}"
+        )
+    dob = str(get(Field.DOB) or "")
+    month, _, day = dob.partition("/")
+    birth = f"{birth_year}-{month.zfill(2)}-{day.zfill(2)}" if day else dob
+    credits = escape(str(get(Field.CREDITS) or ""))
+    credit_type = escape(str(get(Field.CREDIT_TYPE) or ""))
+    action = get(Field.ACTION)
+    extension = (
+        f"<XtensibleInfo><x:LearnerRecordAction xmlns:x='urn:example:pars'>{escape(str(action))}"
+        "</x:LearnerRecordAction></XtensibleInfo>"
+        if action
+        else ""
+    )
+    return (
+        "<ActivityReport><ReportingOrganization>Provider</ReportingOrganization>"
+        "<m:Member xmlns:m='http://ns.medbiq.org/member/v2/' xmlns:n='http://ns.medbiq.org/name/v2/'>"
+        f"<m:UniqueID domain='{escape(domain)}'>{escape(identifier)}</m:UniqueID>"
+        f"<m:Name><n:GivenName>{escape(str(get(Field.FIRST_NAME) or ''))}</n:GivenName>"
+        f"<n:FamilyName>{escape(str(get(Field.LAST_NAME) or ''))}</n:FamilyName></m:Name>"
+        f"<m:PersonalInfo><m:BirthDate accuracy='DayMonth'>{escape(birth)}</m:BirthDate>"
+        "</m:PersonalInfo></m:Member>"
+        "<Activity><ProviderOrganization>Provider</ProviderOrganization>"
+        "<ActivityName>Activity</ActivityName><Module>"
+        f"<ModuleName moduleID='{escape(str(get(Field.ACTIVITY_ID) or ''))}'>Module</ModuleName>"
+        f"<CompletedDateTime>{escape(_xsd_date(get(Field.COMPLETION_DATE) or ''))}T12:00:00"
+        "</CompletedDateTime><CreditCertificate>"
+        "<CreditReceived xmlns:hx='http://ns.medbiq.org/lom/extend/v1/'>"
+        f"<hx:activityCertification>{credit_type}</hx:activityCertification>"
+        "<hx:creditType>CME</hx:creditType>"
+        f"<hx:numberOfCredits>{credits}</hx:numberOfCredits></CreditReceived>"
+        "<CreditID>urn:credit:1</CreditID></CreditCertificate></Module></Activity>"
+        f"{extension}</ActivityReport>"
+    )
+
+
+def medbiq_bytes(rows: Iterable[dict], reports: Iterable[str] = (), prolog: str = "") -> bytes:
+    """A MedBiquitous ActivityReports file: one report per row (then ``reports`` as
+    written)."""
+    body = "".join([*(medbiq_report(values) for values in rows), *reports])
+    return (
+        f"<?xml version='1.0' encoding='UTF-8'?>{prolog}"
+        f"<ActivityReports xmlns='{MEDBIQ_NS}'><DateTimeCreated>2026-01-01T00:00:00"
+        "</DateTimeCreated><ReportingStartDate>2026-01-01</ReportingStartDate>"
+        f"<ReportingEndDate>2026-12-31</ReportingEndDate>{body}</ActivityReports>"
+    ).encode()

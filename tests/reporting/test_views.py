@@ -181,7 +181,7 @@ def test_activities_import_from_xlsx(staff_client, world, db_session):
 def test_template_has_the_header_and_instructions(staff_client, world):
     response = staff_client.get("/provider/uploads/template.xlsx")
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert workbook.sheetnames == ["Completions", "Instructions"]
+    assert workbook.sheetnames == ["Completions", "Instructions", "Lists"]
     header = next(workbook["Completions"].iter_rows(values_only=True))
     assert header[:3] == ("Record Action", "Activity ID", "Completion Date")
 
@@ -211,8 +211,10 @@ def test_prevalidation_reports_each_learner_and_stores_nothing(staff_client, wor
         "/provider/prevalidate",
         data={"file": (io.BytesIO(content), "l.csv")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
-    assert b"1 of 3 learners match" in response.data
+    assert b'>3</span><span class="stat-label">learners' in response.data
+    assert b'>1</span><span class="stat-label">matched' in response.data
     assert b"Not a real month and day" in response.data
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Completion)) == 0
 
