@@ -10,12 +10,12 @@ licensee linked to their account, board staff only their own board's cases.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from passport.accounts.models import User
 from passport.audit.models import (
     AuditCase,
     AuditSample,
@@ -26,12 +26,11 @@ from passport.audit.models import (
 from passport.audit.samples import case_in
 from passport.db import utcnow
 from passport.errors import Conflict, Forbidden, NotFound, ValidationError
+from passport.notifications import events as notifications
 from passport.requirements.rules import requirement_set_for
 from passport.roster.models import Board, LicenseLink
 from passport.trail.services import record_event
 from passport.transcripts.certificates import StoredCertificate
-
-log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4000
 DECISIONS = ("accepted", "rejected")
@@ -47,17 +46,47 @@ ITEM_STATE_LABELS = {
 
 
 def notify_physician_of_request(session: Session, request: DocumentationRequest) -> None:
-    """Tell the physicians linked to the licensee that documentation was requested.
-    Notifications are another issue: for now this only logs (never the message's text)."""
-    for user_id in linked_physician_ids(session, request.licensee_id):
-        log.info("documentation request %s awaits physician %s", request.id, user_id)
+    """Tell the physicians linked to the licensee, by e-mail and in the app, that the board
+    asks for documentation: which requirements, and where to send it. The board's message
+    to them is on the page the link opens, not in the e-mail."""
+    licensee = request.licensee
+    wanted = "\n".join(f"- {item.rule_label}" for item in request.items)
+    notifications.notify_physician_of_request(
+        session,
+        physicians=_linked_physicians(session, request.licensee_id),
+        request_key=f"documentation-request:{request.id}",
+        subject=f"{licensee.board.name} asks for documentation of your CME",
+        body=(
+            f"As part of its audit of license {licensee.license_number}, the "
+            f"{licensee.board.name} asks you to send certificates for:\n{wanted}\n\n"
+            "Open the request to read the board's message and upload them."
+        ),
+        link_endpoint="documentation_requests.show",
+        request_id=request.id,
+    )
 
 
 def notify_physician_of_decision(session: Session, document: DocumentationDocument) -> None:
-    """Tell the physicians linked to the licensee that a document was decided on."""
-    licensee_id = document.item.request.licensee_id
-    for user_id in linked_physician_ids(session, licensee_id):
-        log.info("document %s %s; physician %s to be told", document.id, document.decision, user_id)
+    """Tell the physicians linked to the licensee the board's answer on a document."""
+    request = document.item.request
+    answer = "accepted" if document.decision == "accepted" else "did not accept"
+    notifications.notify_physician_of_request(
+        session,
+        physicians=_linked_physicians(session, request.licensee_id),
+        request_key=f"documentation-document:{document.id}:{document.decision}",
+        subject=f"The board answered your documentation for {document.item.rule_label}"[:200],
+        body=(
+            f"The {request.licensee.board.name} {answer} the document you sent for "
+            f"{document.item.rule_label}. Open the request to read its answer."
+        ),
+        link_endpoint="documentation_requests.show",
+        request_id=request.id,
+    )
+
+
+def _linked_physicians(session: Session, licensee_id: int) -> list[User]:
+    ids = linked_physician_ids(session, licensee_id)
+    return list(session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
 
 
 def linked_physician_ids(session: Session, licensee_id: int) -> list[int]:

@@ -7,7 +7,6 @@ audit trail; nobody reaches another licensee's request or another board's case."
 from __future__ import annotations
 
 import io
-import logging
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from pypdf import PdfReader
 from passport.audit import documentation
 from passport.errors import Conflict, ValidationError
 from passport.models import AuditEvent, DocumentationDocument
+from passport.notifications.models import Notification
 from tests import factories
 from tests.audit.documentation_world import PDF, audit_world, first_rule_ids
 from tests.conftest import sign_in_as
@@ -42,15 +42,19 @@ def test_the_whole_lifecycle_through_the_pages(app, db_session, board_user, capl
     (first_id, first_label), (second_id, second_label) = rules[0], rules[1]
     start = len(_trail(db_session))
 
-    # The board asks, naming two requirements; the e-mail hook is called (it only logs).
+    # The board asks, naming two requirements; the physician is told, by e-mail and in
+    # the app, which requirements (the board's message waits on the page).
     assert "Request documentation" in board.get(base + "/documentation").get_data(as_text=True)
-    with caplog.at_level(logging.INFO, logger="passport.audit.documentation"):
-        response = board.post(
-            base + "/documentation",
-            data={"rule_ids": [first_id, second_id], "message": "Certificates for the cycle."},
-        )
+    response = board.post(
+        base + "/documentation",
+        data={"rule_ids": [first_id, second_id], "message": "Certificates for the cycle."},
+    )
     assert response.status_code == 302
-    assert "awaits physician" in caplog.text
+    (told,) = db_session.scalars(
+        sa.select(Notification).where(Notification.user_id == world.physician.id)
+    ).all()
+    assert told.kind == "audit.request" and first_label in told.body
+    assert "Certificates for the cycle." not in told.body
     request = documentation.requests_for_case(db_session, world.case.id)[0]
     first, second = request.items
 
