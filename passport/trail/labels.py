@@ -51,6 +51,8 @@ TRAIL_ACTION_LABELS = {
     "discrepancy.reopened": "Discrepancy reopened",
     # transcripts
     "transcript.withdrawn": "PDF transcript withdrawn",
+    "transcript_share.created": "Transcript share link created",
+    "transcript_share.revoked": "Transcript share link revoked",
     # requirements on file
     "requirement.recorded_on_file": "Requirement recorded as satisfied on file",
     "requirement.attested": "Requirement attested by the physician",
@@ -92,6 +94,7 @@ OBJECT_LABELS = {
     "api_client": "API client",
     "discrepancy": "Discrepancy",
     "issued_transcript": "PDF transcript",
+    "transcript_share": "Transcript share link",
     "audit_sample": "Audit sample",
     "audit_case": "Audit case",
     "documentation_request": "Documentation request",
