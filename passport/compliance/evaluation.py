@@ -33,7 +33,7 @@ from passport.requirements.engine import (
     window_of,
 )
 from passport.requirements.rules import RequirementSet, requirement_set_for
-from passport.roster.models import Board, Licensee, LicenseLink
+from passport.roster.models import Licensee, LicenseLink
 from passport.transcripts.models import SelfReportedCredit, self_reported_topics
 
 
@@ -169,10 +169,10 @@ def evaluate_licensees(
     """Evaluate each licensee against its board's requirement set, in bulk."""
     licensees = list(licensees)
     credits = credits_of(session, [lic.id for lic in licensees], individual=individual)
-    board_codes = dict(session.execute(sa.select(Board.id, Board.code)).all())
     results = []
     for licensee in licensees:
-        requirement_set = requirement_set_for(board_codes[licensee.board_id])
+        # The board is loaded with the licensee (a joined relationship): no query of its own.
+        requirement_set = requirement_set_for(licensee.board.code)
         evaluation = (
             evaluate(requirement_set, facts_of(licensee), credits.get(licensee.id, []))
             if requirement_set
