@@ -210,8 +210,13 @@ def test_the_api_list_reads_by_index(app, db_session, demo_world):
 def test_credit_reads_of_a_few_licensees_use_the_index(db_session, demo_world):
     """The evaluation's credit read itself, for one licensee and for a drill-down's few."""
     linked = db_session.scalars(sa.select(LicenseLink.licensee_id).limit(3)).all()
-    others = db_session.scalars(sa.select(Licensee.id).order_by(Licensee.id).limit(40)).all()
-    for licensee_ids, individual in ((linked[:1], False), (linked + others, True)):
+    others = db_session.scalars(sa.select(Licensee.id).order_by(Licensee.id).limit(600)).all()
+    cases = (
+        (linked[:1], False),  # a transcript
+        (linked + others[:40], True),  # a few, one credit per completion
+        (others, False),  # more than an IN list takes: staged, compared as IN (SELECT ...)
+    )
+    for licensee_ids, individual in cases:
         with _statements(demo_world) as statements:
             credits_of(db_session, licensee_ids, individual=individual)
         assert statements
