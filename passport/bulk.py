@@ -164,10 +164,13 @@ def keys_in(
     A page's few keys (a licensee, its activities) go as an IN list, which SQLite and
     PostgreSQL both answer by probing the index once per key. Joining a staged key table
     instead let SQLite walk the whole indexed table and probe the staged table per row. Many
-    keys are staged in ``name`` and compared as ``IN (SELECT ...)``: SQLite then probes the
-    index per staged key, as it does for the list."""
+    keys are staged in ``name`` on SQLite (which takes a bounded number of parameters) and
+    compared as ``IN (SELECT ...)``: SQLite then probes the index per staged key, as it
+    does for the list."""
     keys = sorted(set(keys))
-    if len(keys) <= IN_LIST_LIMIT:
+    if len(keys) <= IN_LIST_LIMIT or session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL reads any length of list as "= ANY (...)", by index; a staged table it
+        # has no statistics for it joins by merging along the whole index instead.
         return column.in_(keys)
     staged = stage_keys(session, [(key,) for key in keys], name, "id INTEGER PRIMARY KEY")
     return column.in_(sa.select(staged.c.id))
