@@ -172,7 +172,7 @@ def main() -> None:
         # every simulated physician signs in from 127.0.0.1: lift the per-address limit
         "PASSPORT_LOGIN_LIMIT": "100000 per minute",
     }
-    bin_dir = REPO / ".venv" / "bin"
+    bin_dir = Path(sys.executable).parent  # the environment running this script
     processes: list[subprocess.Popen] = []
     try:
         _run([bin_dir / "flask", "--app", "passport", "db", "upgrade"], env)

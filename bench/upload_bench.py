@@ -477,7 +477,8 @@ def postgres_url() -> str | None:
     try:
         import psycopg
 
-        name = f"passport_bench_{os.getpid()}"
+        prefix = os.environ.get("PASSPORT_BENCH_DATABASE_PREFIX", "passport_bench")
+        name = f"{prefix}_{os.getpid()}"
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
             connection.execute(f'CREATE DATABASE "{name}"')

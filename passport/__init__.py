@@ -56,7 +56,9 @@ def register_extensions(app: Flask) -> None:
     from passport.accounts.access import refuse_unmarked_views
 
     passwords.configure(
-        app.config["PASSPORT_ARGON2_TIME_COST"], app.config["PASSPORT_ARGON2_MEMORY_COST"]
+        app.config["PASSPORT_ARGON2_TIME_COST"],
+        app.config["PASSPORT_ARGON2_MEMORY_COST"],
+        app.config.get("PASSPORT_ARGON2_PARALLELISM", 1),
     )
     from passport import security_headers
     from passport.api.oauth import init_oauth

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -150,6 +150,30 @@ def stage_keys(
         sql = f"INSERT INTO {name} VALUES ({', '.join([placeholder] * len(column_names))})"
         _execute_many(connection, name, column_names, sql, rows)
     return sa.table(name, *(sa.column(column) for column in column_names))
+
+
+IN_LIST_LIMIT = 500
+"""Up to this many keys go to the database as an IN list; more are staged."""
+
+
+def keys_in(
+    session: Session, column: sa.ColumnElement, keys: Iterable[int], name: str
+) -> sa.ColumnElement[bool]:
+    """``column IN keys``, read by ``column``'s index on both databases.
+
+    A page's few keys (a licensee, its activities) go as an IN list, which SQLite and
+    PostgreSQL both answer by probing the index once per key. Joining a staged key table
+    instead let SQLite walk the whole indexed table and probe the staged table per row. Many
+    keys are staged in ``name`` on SQLite (which takes a bounded number of parameters) and
+    compared as ``IN (SELECT ...)``: SQLite then probes the index per staged key, as it
+    does for the list."""
+    keys = sorted(set(keys))
+    if len(keys) <= IN_LIST_LIMIT or session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL reads any length of list as "= ANY (...)", by index; a staged table it
+        # has no statistics for it joins by merging along the whole index instead.
+        return column.in_(keys)
+    staged = stage_keys(session, [(key,) for key in keys], name, "id INTEGER PRIMARY KEY")
+    return column.in_(sa.select(staged.c.id))
 
 
 _gc_lock = threading.Lock()

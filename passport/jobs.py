@@ -21,6 +21,7 @@ from pathlib import Path
 
 from flask import Flask
 from huey import RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
 
 from passport.db import utcnow
 from passport.sqlite_transactions import jobs_take_turns
@@ -64,6 +65,18 @@ def bound_app() -> Flask:
     return _current_app()
 
 
+class _EmbeddedConsumer(Consumer):
+    """Huey's consumer without its signal handlers: inside the web process, stopping on
+    SIGTERM or SIGINT is the web server's business (gunicorn's, the test runner's), and
+    ``signal.signal`` outside the main thread raised ``ValueError: signal only works in
+    main thread`` (the traceback printed at the first upload). ``start`` only starts the
+    scheduler and worker threads and returns; they are daemon threads, ending with the
+    process."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
 def ensure_consumer() -> None:
     """Start the embedded consumer threads once per process (embedded mode only)."""
     global _consumer_started
@@ -72,10 +85,9 @@ def ensure_consumer() -> None:
     with _consumer_lock:
         if _consumer_started:
             return
-        consumer = huey.create_consumer(
-            workers=2, worker_type="thread", periodic=True, check_worker_health=False
-        )
-        threading.Thread(target=consumer.start, name="passport-jobs", daemon=True).start()
+        _EmbeddedConsumer(
+            huey, workers=2, worker_type="thread", periodic=True, check_worker_health=False
+        ).start()
         _consumer_started = True
         log.info("Started the embedded job consumer (2 threads).")
 

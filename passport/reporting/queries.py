@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from passport.bulk import keys_in
 from passport.errors import Forbidden, NotFound
 from passport.paging import PAGE_SIZE, Page, paginate
 from passport.reporting.models import (
@@ -30,11 +31,23 @@ class ProviderOverview:
     open_discrepancy_count: int
 
 
+def of_provider(session: Session, provider_id: int) -> sa.ColumnElement[bool]:
+    """The provider's completions, as ``activity_id IN (its activities)``.
+
+    Joined to activities by ``provider_id`` instead, PostgreSQL estimated the provider's
+    completions from the average activity's (everyone's), and with a large provider
+    elsewhere it scanned every completion (766 ms among 2,900,000, against 3 ms by the
+    list, which it estimates from each activity's own statistics)."""
+    activity_ids = session.scalars(
+        sa.select(Activity.id).where(Activity.provider_id == provider_id)
+    ).all()
+    return keys_in(session, Completion.activity_id, activity_ids, "passport_provider_activities")
+
+
 def provider_overview(session: Session, provider_id: int) -> ProviderOverview:
     live_completions = (
         sa.select(Completion.match_status)
-        .join(Activity, Completion.activity_id == Activity.id)
-        .where(Activity.provider_id == provider_id, Completion.deleted_at.is_(None))
+        .where(of_provider(session, provider_id), Completion.deleted_at.is_(None))
         .subquery()
     )
     completion_count, unmatched_count = session.execute(
@@ -129,9 +142,8 @@ def unmatched_page(
     an upload last wrote (the link from its outcome page)."""
     query = (
         sa.select(Completion)
-        .join(Activity, Completion.activity_id == Activity.id)
         .where(
-            Activity.provider_id == provider_id,
+            of_provider(session, provider_id),
             Completion.licensee_id.is_(None),  # unmatched: see Completion's index
             Completion.deleted_at.is_(None),
         )
