@@ -15,11 +15,10 @@ from passport.accounts.permissions import Permission
 from passport.accounts.queries import list_users
 from passport.admin.forms import ClearIdentityChecksForm, MoveLinkForm
 from passport.audit import export, logs
-from passport.errors import DomainError
 from passport.extensions import db
 from passport.reporting import identity_guard
 from passport.reporting.models import Provider
-from passport.roster import services as linking
+from passport.roster.claim_settling import settle_claim
 from passport.roster.models import Board
 from passport.roster.queries import contested_claims, current_holders
 from passport.trail.labels import TRAIL_ACTION_LABELS, action_choices, object_label
@@ -118,20 +117,5 @@ def clear_identity_checks() -> Response:
 @requires(Permission.ADMIN_MANAGE)
 def move_link() -> Response:
     """Give a contested license to the account that claimed it."""
-    form = MoveLinkForm()
-    if form.validate_on_submit():
-        try:
-            linking.move_link(
-                db.session,
-                actor_user_id=current_user.id,
-                licensee_id=int(form.licensee_id.data),
-                to_user_id=int(form.user_id.data),
-                ip_address=client_ip(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("The license now belongs to the account that claimed it.", "success")
+    settle_claim(MoveLinkForm(), board_id=None)
     return redirect(url_for("admin.home"))

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
+from passport.audit.board_access import log_look
 from passport.audit.queries import licensee_for_board
 from passport.compliance import on_file
 from passport.compliance.forms import DecisionForm, OnFileForm
@@ -33,7 +34,6 @@ from passport.forms import choices
 from passport.requirements.rules import requirement_set_for
 from passport.roster.models import Licensee, LicenseLink
 from passport.sqlite_transactions import writes_on_get
-from passport.trail.services import log_board_access
 from passport.transcripts.certificates import certificate_path
 from passport.transcripts.models import SelfReportedCredit
 
@@ -156,15 +156,7 @@ def self_reported_certificate(licensee_id: int, credit_id: int) -> Response:
 
 
 def _log_certificate(licensee: Licensee, what: str) -> None:
-    log_board_access(
-        db.session,
-        user_id=current_user.id,
-        board_id=current_user.board_id,
-        licensee_id=licensee.id,
-        action="licensee.certificate",
-        detail=f"certificate of {what}",
-        ip_address=client_ip(),
-    )
+    log_look("licensee.certificate", licensee.id, f"certificate of {what}")
     db.session.commit()
 
 

@@ -29,6 +29,7 @@ from passport.accounts.access import client_ip, requires
 from passport.accounts.permissions import Permission
 from passport.audit import documentation, export, letters
 from passport.audit import samples as audit_samples
+from passport.audit.board_access import log_look
 from passport.audit.forms import (
     BulkVerdictForm,
     DocumentationRequestForm,
@@ -42,7 +43,6 @@ from passport.errors import Conflict, DomainError, ValidationError
 from passport.extensions import db
 from passport.forms import choices, show_validation_error
 from passport.sqlite_transactions import writes_on_get
-from passport.trail.services import log_board_access
 from passport.transcripts.certificates import certificate_path
 
 bp = Blueprint("samples", __name__, url_prefix="/board/samples")
@@ -66,18 +66,6 @@ def _back_to_case(sample_id: int, case_id: int | None = None) -> Response:
             verdicts=_verdict_filter() or None,
             _anchor=f"case-{case_id}" if case_id else None,
         )
-    )
-
-
-def _log(action: str, licensee_id: int | None, detail: str) -> None:
-    log_board_access(
-        db.session,
-        user_id=current_user.id,
-        board_id=current_user.board_id,
-        licensee_id=licensee_id,
-        action=action,
-        detail=detail,
-        ip_address=client_ip(),
     )
 
 
@@ -190,7 +178,7 @@ def bulk_verdict(sample_id: int) -> Response:
 def export_sample(sample_id: int, fmt: str) -> Response:
     found = _sample(sample_id)
     rows = case_rows(db.session, found)
-    _log("sample.export", None, f"{found.title} ({len(rows)} cases) as .{fmt}")
+    log_look("sample.export", None, f"{found.title} ({len(rows)} cases) as .{fmt}")
     db.session.commit()
     name = f"sample-{found.id}-{found.window_starts_on:%Y%m%d}-{found.window_ends_on:%Y%m%d}.{fmt}"
     if fmt == "csv":
@@ -244,7 +232,7 @@ def case(sample_id: int, case_id: int) -> str | Response:
             )
             return redirect(url_for("samples.case", sample_id=sample_id, case_id=case_id))
     if not form.is_submitted():
-        _log("licensee.view", audit_case.licensee_id, f"audit case {audit_case.id}")
+        log_look("licensee.view", audit_case.licensee_id, f"audit case {audit_case.id}")
         db.session.commit()
     return render_template(
         "board/audit_case.html",
@@ -275,7 +263,7 @@ def _document(sample_id: int, case_id: int, document_id: int):
 @writes_on_get
 def document(sample_id: int, case_id: int, document_id: int) -> Response:
     _, audit_case, found = _document(sample_id, case_id, document_id)
-    _log("documentation.document_view", audit_case.licensee_id, f"document {found.id}")
+    log_look("documentation.document_view", audit_case.licensee_id, f"document {found.id}")
     db.session.commit()
     response = send_file(
         certificate_path(
@@ -341,7 +329,7 @@ def letter(sample_id: int, case_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "warning")
         return _back_to_case(sample_id, case_id)
-    _log("deficiency_letter.download", audit_case.licensee_id, f"audit case {audit_case.id}")
+    log_look("deficiency_letter.download", audit_case.licensee_id, f"audit case {audit_case.id}")
     db.session.commit()
     return send_file(
         io.BytesIO(pdf),

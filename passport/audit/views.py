@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from passport.accounts.access import client_ip, requires
+from passport.accounts.access import requires
 from passport.accounts.permissions import Permission
 from passport.admin.forms import MoveLinkForm
 from passport.audit import export, logs, navigation, worklist
+from passport.audit.board_access import log_look
 from passport.audit.queries import (
     board_overview,
     licensee_completions,
@@ -25,17 +26,15 @@ from passport.audit.worklist import AuditFilters
 from passport.compliance import on_file
 from passport.compliance.evaluation import evaluate_licensees
 from passport.compliance.forms import DecisionForm, OnFileForm
-from passport.errors import DomainError
 from passport.extensions import db
 from passport.reporting import identity_guard
 from passport.requirements.engine import OVERALL_LABELS
 from passport.requirements.rules import requirement_set_for
-from passport.roster import services as linking
+from passport.roster.claim_settling import settle_claim
 from passport.roster.queries import contested_claims, current_holders
 from passport.sqlite_transactions import writes_on_get
 from passport.trail.labels import ACCESS_ACTION_LABELS, action_choices
 from passport.trail.queries import LogFilters, access_log_entries, access_log_page
-from passport.trail.services import log_board_access
 from passport.transcripts import discrepancy_queries
 
 bp = Blueprint("audit", __name__, url_prefix="/board")
@@ -65,15 +64,7 @@ def discrepancy(discrepancy_id: int) -> str:
     item = discrepancy_queries.discrepancy_for_board(
         db.session, current_user.board_id, discrepancy_id
     )
-    log_board_access(
-        db.session,
-        user_id=current_user.id,
-        board_id=current_user.board_id,
-        licensee_id=item.licensee_id,
-        action="discrepancy.view",
-        detail=f"discrepancy {item.id}",
-        ip_address=client_ip(),
-    )
+    log_look("discrepancy.view", item.licensee_id, f"discrepancy {item.id}")
     db.session.commit()
     return render_template("board/discrepancy.html", discrepancy=item)
 
@@ -95,18 +86,6 @@ def _in_words(filters: AuditFilters) -> str:
     if filters.search:
         words.append(f"search “{filters.search}”")
     return ", ".join(words)
-
-
-def _log(action: str, licensee_id: int | None = None, detail: str | None = None) -> None:
-    log_board_access(
-        db.session,
-        user_id=current_user.id,
-        board_id=current_user.board_id,
-        licensee_id=licensee_id,
-        action=action,
-        detail=detail,
-        ip_address=client_ip(),
-    )
 
 
 @bp.route("/audit")
@@ -134,7 +113,7 @@ def audit() -> str:
 def audit_export(fmt: str) -> Response:
     filters = _filters()
     rows = worklist.all_rows(db.session, current_user.board_id, filters)
-    _log("audit.export", detail=f"{len(rows)} licensees as .{fmt}, {_in_words(filters)}")
+    log_look("audit.export", detail=f"{len(rows)} licensees as .{fmt}, {_in_words(filters)}")
     db.session.commit()
     name = f"audit-{filters.starts_on:%Y%m%d}-{filters.ends_on:%Y%m%d}.{fmt}"
     if fmt == "csv":
@@ -161,7 +140,7 @@ def search() -> str:
     text = (request.args.get("q") or "").strip()[:100]
     result = search_board(db.session, current_user.board_id, text) if text else None
     if result is not None:
-        _log("roster.search", detail=f"“{result.text}”: {result.total} found")
+        log_look("roster.search", detail=f"“{result.text}”: {result.total} found")
     db.session.commit()
     return render_template("board/search.html", result=result, text=text)
 
@@ -173,7 +152,7 @@ def licensee(licensee_id: int) -> str:
     found = licensee_for_board(db.session, current_user.board_id, licensee_id)
     evaluated = evaluate_licensees(db.session, [found], individual=True)[0]
     place = _worklist_place(found.id)
-    _log("licensee.view", found.id)
+    log_look("licensee.view", found.id)
     db.session.commit()
     rs = requirement_set_for(found.board.code)
     return render_template(
@@ -210,23 +189,7 @@ def contested_links() -> str:
 @bp.route("/contested-links/move", methods=["POST"])
 @requires(Permission.AUDIT_READ)
 def move_link() -> Response:
-    form = MoveLinkForm()
-    if form.validate_on_submit():
-        try:
-            linking.move_link(
-                db.session,
-                actor_user_id=current_user.id,
-                licensee_id=int(form.licensee_id.data),
-                to_user_id=int(form.user_id.data),
-                board_id=current_user.board_id,
-                ip_address=client_ip(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("The license now belongs to the account that claimed it.", "success")
+    settle_claim(MoveLinkForm(), board_id=current_user.board_id)
     return redirect(url_for("audit.contested_links"))
 
 

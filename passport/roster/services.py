@@ -330,3 +330,28 @@ def unlink_license(
     )
     session.delete(link)
     session.flush()
+
+
+def move_claimed_link(
+    session: Session,
+    *,
+    actor_user_id: int,
+    licensee_id: str,
+    user_id: str,
+    board_id: int | None = None,
+    ip_address: str | None = None,
+) -> str | None:
+    """``move_link`` for a settle-this-claim button's fields (their digits checked by the
+    form): ``None`` when it moved, else the words to show (the caller rolls back)."""
+    try:
+        move_link(
+            session,
+            actor_user_id=actor_user_id,
+            licensee_id=int(licensee_id),
+            to_user_id=int(user_id),
+            board_id=board_id,
+            ip_address=ip_address,
+        )
+    except DomainError as error:
+        return str(error)
+    return None

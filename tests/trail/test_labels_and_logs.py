@@ -24,7 +24,7 @@ from tests.conftest import sign_in_as
 PACKAGE = Path(__file__).resolve().parents[2] / "passport"
 
 # Calls whose positional argument (by index) is an action code.
-ACTION_ARGUMENTS = {"record_own_action": 2, "_set_password": 3, "_log": 0}
+ACTION_ARGUMENTS = {"record_own_action": 2, "_set_password": 3, "log_look": 0}
 
 
 def _discrepancy_events() -> list[str]:
@@ -88,7 +88,7 @@ def test_the_walk_finds_the_known_actions():
     actions, _ = _written_actions()
     for known in (
         "licensee.view",  # log_board_access(action=...)
-        "audit.export",  # _log("...")
+        "audit.export",  # log_look("...")
         "user.password_reset",  # _set_password(..., "...")
         "user.two_factor_enabled",  # record_own_action(...)
         "licensee.deactivated",  # the roster import's loop
