@@ -33,8 +33,9 @@ from passport.requirements.engine import (
     measures_of,
     window_of,
 )
-from passport.requirements.rules import RequirementSet, requirement_set_for
+from passport.requirements.rules import RequirementSet
 from passport.roster.models import Board, Licensee, LicenseLink
+from passport.roster.requirement_sets import requirement_set_of
 from passport.transcripts.models import SelfReportedCredit, self_reported_topics
 
 
@@ -170,10 +171,12 @@ def evaluate_licensees(
     ids = [lic.id for lic in licensees]
     credits = credits_of(session, ids, individual=individual)
     on_file = satisfied_rules(session, ids)
-    board_codes = dict(session.execute(sa.select(Board.id, Board.code)).all())
+    board_sets = {
+        board.id: requirement_set_of(board) for board in session.scalars(sa.select(Board))
+    }
     results = []
     for licensee in licensees:
-        requirement_set = requirement_set_for(board_codes[licensee.board_id])
+        requirement_set = board_sets[licensee.board_id]
         facts = facts_of(licensee, on_file.get(licensee.id, frozenset()))
         evaluation = (
             evaluate(requirement_set, facts, credits.get(licensee.id, []))

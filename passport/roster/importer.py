@@ -25,9 +25,9 @@ from passport.compliance.on_file import on_file_rules, record_from_roster
 from passport.reporting.parsers import MAX_ROWS, FileRefused, xlsx_sheet_rows
 from passport.reporting.services import rematch_unmatched
 from passport.reporting.validation import fold, parse_date, parse_dob
-from passport.requirements.rules import requirement_set_for
 from passport.roster.identifiers import normalise_license_number, npi_is_valid
 from passport.roster.models import Board, Licensee
+from passport.roster.requirement_sets import requirement_set_of
 from passport.trail.services import record_event, record_events
 
 COLUMNS = {
@@ -261,7 +261,7 @@ def import_roster(
     existing = _existing(session, board.id)
     result = RosterImportResult()
     inserts, updates, seen = [], [], set()
-    on_file_ids = [rule_id for rule_id, _ in on_file_rules(requirement_set_for(board.code))]
+    on_file_ids = [rule_id for rule_id, _ in on_file_rules(requirement_set_of(board))]
     satisfied: dict[str, dict[str, date]] = {}
     for number, values in read_roster(path, method, on_file_ids):
         licensee, errors = check_row(values, pattern)
