@@ -4,8 +4,6 @@ another board's. Merged into ``tenant_cases.TENANT_CASES``; each expects 403."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from passport.accounts import invitations
 from passport.accounts.permissions import Role
 from passport.accounts.staff import Tenant
@@ -60,5 +58,3 @@ ADMIN_ONLY_ROUTES = {
         "organizations.provider_active",
     )
 }
-
-
