@@ -99,6 +99,8 @@ def invite(
     for the e-mail's link (never stored)."""
     if tenant.role is Role.PHYSICIAN:
         raise ValidationError("Physicians sign up themselves.")
+    if not tenant.is_coherent:
+        raise ValidationError("Invite board staff to a board, provider staff to a provider.")
     ensure_may_manage_tenant(actor, tenant)
     _ensure_tenant_open(session, tenant)
     if staff_admin and tenant.role not in STAFF_ADMIN_ROLES:

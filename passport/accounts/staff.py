@@ -37,6 +37,14 @@ class Tenant:
     def of(cls, holder: User | Invitation) -> Tenant:
         return cls(Role(holder.role), holder.board_id, holder.provider_id)
 
+    @property
+    def is_coherent(self) -> bool:
+        """Board staff name a board and only that, provider staff a provider, admins
+        neither (the database's check constraints say the same)."""
+        return (self.role is Role.BOARD) == (self.board_id is not None) and (
+            self.role is Role.PROVIDER
+        ) == (self.provider_id is not None)
+
     def rows_of(self, model: type[User] | type[Invitation]) -> list[sa.ColumnElement[bool]]:
         """WHERE clauses that select this tenant's accounts or invitations."""
         return [

@@ -59,7 +59,9 @@ def _checked(details: BoardDetails) -> BoardDetails:
         raise ValidationError(
             "The example license number does not fit the pattern.", "license_example"
         )
-    chosen = details.requirement_set or None
+    # The file of the board's own code is the default: kept as "none", so a board that
+    # uses its own file keeps doing so when nothing else changes.
+    chosen = None if details.requirement_set in (None, "", code) else details.requirement_set
     if chosen is not None and chosen not in requirement_sets():
         raise ValidationError("There is no requirement set of that name.", "requirement_set")
     return BoardDetails(

@@ -211,3 +211,14 @@ def test_a_deactivated_providers_invitation_no_longer_opens(
 def test_a_made_up_link_is_refused(client, token):
     response = client.get(f"/invitations/{token}")
     assert response.status_code == 400 and b"not valid" in response.data
+
+
+def test_an_invitation_names_one_tenant_of_its_role(admin_client, smtp_server):
+    provider = factories.ProviderFactory()
+    for tenant in (
+        {"role": "board"},
+        {"role": "provider", "provider_id": provider.id, "board_id": factories.board().id},
+    ):
+        _invite(admin_client, email="mixed@up.example", **tenant)
+        assert b"Invite board staff to a board" in admin_client.get("/admin/").data
+    assert smtp_server.messages == []
