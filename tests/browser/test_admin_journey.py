@@ -50,7 +50,7 @@ def test_admin_brings_a_provider_on_and_takes_a_leaver_off(visit, browser, live_
 def test_a_boards_page_shows_when_reporting_began(visit):
     page = visit.page
     visit.sign_in("admin")
-    page.get_by_role("link", name="Medical Board of California", exact=True).click()
+    page.get_by_role("link", name="Medical Board of California", exact=True).first.click()
     visit.page_done("board-page")
     assert page.get_by_text("When reporting began").is_visible()
     assert page.get_by_text(re.compile(r"11/01/2023")).first.is_visible()
