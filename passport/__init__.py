@@ -116,8 +116,11 @@ def register_notifications(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from passport.accounts.confirmation_views import bp as email_confirmation_bp
+    from passport.accounts.invitation_views import bp as invitations_bp
+    from passport.accounts.staff_views import bp as staff_bp
     from passport.accounts.views import bp as accounts_bp
     from passport.accounts.views import require_two_factor_enrolment
+    from passport.admin.organization_views import bp as organizations_bp
     from passport.admin.views import bp as admin_bp
     from passport.api.client_views import bp as api_clients_bp
     from passport.api.views import bp as api_bp
@@ -151,6 +154,9 @@ def register_blueprints(app: Flask) -> None:
         documentation_requests_bp,
         roster_bp,
         admin_bp,
+        organizations_bp,
+        staff_bp,
+        invitations_bp,
         pdf_transcripts_bp,
         api_bp,
         api_clients_bp,

@@ -1,5 +1,5 @@
-"""Flask commands: ``create-user``, ``seed-demo``, ``demo-code``, ``refresh-standings``,
-``run-scheduled``."""
+"""Flask commands: ``create-user``, ``create-provider``, ``seed-demo``, ``demo-code``,
+``refresh-standings``, ``run-scheduled``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from passport.extensions import db
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(create_provider_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_code_command)
     app.cli.add_command(refresh_standings_command)
@@ -74,6 +75,36 @@ def create_user_command(
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
+
+
+@click.command("create-provider")
+@click.option("--accme-id", required=True, help="The provider's ACCME provider ID.")
+@click.option("--name", required=True)
+@click.option("--contact-name")
+@click.option("--contact-email")
+@click.option("--contact-phone")
+def create_provider_command(
+    accme_id: str,
+    name: str,
+    contact_name: str | None,
+    contact_email: str | None,
+    contact_phone: str | None,
+) -> None:
+    """Bring a CME provider on (then: create-user --role provider --provider ACCME-ID, or
+    an invitation from its admin page)."""
+    from passport.reporting.providers import ProviderDetails, create_provider
+
+    try:
+        provider = create_provider(
+            db.session,
+            ProviderDetails(accme_id, name, contact_name, contact_email, contact_phone),
+            actor_user_id=None,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created provider {provider.accme_id} {provider.name} (id {provider.id}).")
 
 
 @click.command("seed-demo")

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
-from passport.accounts.models import RecoveryCode, SignInFailure, User, UserSession
+from passport.accounts.models import Invitation, RecoveryCode, SignInFailure, User, UserSession
 from passport.api.models import ApiClient, ApiToken, IdempotentRequest
 from passport.audit.models import (
     AuditCase,
@@ -63,6 +63,7 @@ __all__ = [
     "EmailOptOut",
     "IdempotentRequest",
     "IdentityAttempt",
+    "Invitation",
     "IssuedTranscript",
     "DiscrepancyMessage",
     "LicenseLink",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
 
 from passport.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -77,3 +77,28 @@ class TwoFactorEnableForm(FlaskForm):
 
 class PasswordConfirmForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired()])
+
+
+class InvitationForm(FlaskForm):
+    """Invite a person. Whose staff they join comes in hidden fields, and the service
+    checks the inviter may manage that board or provider (403 otherwise)."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=100)])
+    staff_admin = BooleanField("Staff administrator: may invite and manage colleagues")
+    role = HiddenField(validators=[InputRequired(), Regexp(r"^(provider|board|admin)$")])
+    board_id = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    provider_id = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    next = HiddenField()
+
+
+class StaffActionForm(FlaskForm):
+    """A button that changes one account or invitation (disable, resend ...), with the
+    page to return to."""
+
+    next = HiddenField()
+
+
+class StaffAdminForm(StaffActionForm):
+    staff_admin = HiddenField(validators=[InputRequired(), Regexp(r"^[01]$")])

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from passport.accounts.permissions import Permission, Role, role_has
+from passport.accounts.permissions import Permission, Role, user_has
 from passport.db import Base, UTCDateTime, utcnow
 
 
@@ -38,7 +38,12 @@ class User(UserMixin, Base):
     board_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("boards.id", ondelete="RESTRICT"), index=True
     )
+    # False once the account is disabled (someone left): it cannot sign in, every session
+    # ended when it was disabled, and everything it did stays in the trail.
     is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # A board's or provider's staff administrator: invites and manages colleagues of the
+    # same board or provider, never anyone else's (``Permission.STAFF_MANAGE``).
+    is_staff_admin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # Bumped on every password change: sessions carrying an older value end at once.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -57,8 +62,11 @@ class User(UserMixin, Base):
     board = relationship("Board", lazy="joined")
 
     @property
-    def is_active(self) -> bool:  # Flask-Login asks this
-        return self.is_active_account
+    def is_active(self) -> bool:
+        """The account may sign in: not disabled, and its board or provider (if any) not
+        deactivated. Flask-Login and sign-in ask this."""
+        tenant = self.provider if self.role == "provider" else self.board
+        return self.is_active_account and (tenant is None or tenant.active)
 
     def get_id(self) -> str:
         """Flask-Login's session id: the user id and the session version."""
@@ -73,7 +81,7 @@ class User(UserMixin, Base):
         return Role(self.role)
 
     def can(self, permission: Permission) -> bool:
-        return role_has(self.role, permission)
+        return user_has(self.role, permission, staff_admin=self.is_staff_admin)
 
     @property
     def has_two_factor(self) -> bool:
@@ -115,3 +123,58 @@ class SignInFailure(Base):
     failures: Mapped[int] = mapped_column(sa.Integer)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Invitation(Base):
+    """An e-mailed invitation to join as staff of a board or a provider (or as an
+    administrator). The link carries a random token; only its SHA-256 is kept. It works
+    until ``expires_at``, once (``accepted_at``), and not after it is withdrawn; sending
+    it again issues a new token, so the earlier link stops working."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('provider', 'board', 'admin')", name="role_is_staff"),
+        sa.CheckConstraint(
+            "(role = 'provider') = (provider_id IS NOT NULL)", name="provider_staff_has_provider"
+        ),
+        sa.CheckConstraint(
+            "(role = 'board') = (board_id IS NOT NULL)", name="board_staff_has_board"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    provider_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("providers.id", ondelete="RESTRICT"), index=True
+    )
+    board_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("boards.id", ondelete="RESTRICT"), index=True
+    )
+    staff_admin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    provider = relationship("Provider", lazy="joined")
+    board = relationship("Board", lazy="joined")
+    invited_by = relationship("User", foreign_keys=[invited_by_user_id], lazy="joined")
+
+    def status(self, now: datetime) -> str:
+        """``accepted``, ``withdrawn``, ``expired`` or ``pending``: where it stands."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        return "expired" if self.expires_at <= now else "pending"

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     ROSTER_IMPORT = "roster:import"
     AUDIT_READ = "audit:read"
     ADMIN_MANAGE = "admin:manage"
+    # Invite, disable, re-enable and reset the two-factor sign-in of staff: admins for
+    # anyone; a board's or provider's staff administrators for their own colleagues
+    # only (checked where the account is loaded: ``accounts.staff.ensure_may_manage``).
+    STAFF_MANAGE = "staff:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -61,9 +65,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BOARD: frozenset(
         {Permission.ACCOUNT_MANAGE, Permission.ROSTER_IMPORT, Permission.AUDIT_READ}
     ),
-    Role.ADMIN: frozenset({Permission.ACCOUNT_MANAGE, Permission.ADMIN_MANAGE}),
+    Role.ADMIN: frozenset(
+        {Permission.ACCOUNT_MANAGE, Permission.ADMIN_MANAGE, Permission.STAFF_MANAGE}
+    ),
 }
+
+# What the staff-administrator flag adds to a board's or provider's staff member.
+STAFF_ADMIN_ROLES = frozenset({Role.PROVIDER, Role.BOARD})
+STAFF_ADMIN_PERMISSIONS = frozenset({Permission.STAFF_MANAGE})
 
 
 def role_has(role: Role | str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[Role(role)]
+
+
+def user_has(role: Role | str, permission: Permission, *, staff_admin: bool = False) -> bool:
+    """The role's permissions, and for a staff administrator of a board or provider the
+    permission to manage colleagues."""
+    if role_has(role, permission):
+        return True
+    return staff_admin and Role(role) in STAFF_ADMIN_ROLES and permission in STAFF_ADMIN_PERMISSIONS

@@ -27,13 +27,15 @@ def _id_and_version(session_id: str) -> tuple[int, int] | None:
 def load_user_from_session(session_id: str) -> User | None:
     """Flask-Login's loader: the browser's server-side session must still exist (sign-out
     ends it: ``user_sessions``) and its version match the account's current one, so a
-    password change ends every other session at once. One query."""
+    password change ends every other session at once. One query. A disabled account, or
+    staff of a deactivated board or provider, is refused even if a session survived."""
     parsed = _id_and_version(session_id)
     if parsed is None:
         return None
     started_after = utcnow() - current_app.permanent_session_lifetime
     token = flask_session.get(user_sessions.SESSION_TOKEN_KEY)
-    return user_sessions.user_of(db.session, *parsed, token, started_after)
+    user = user_sessions.user_of(db.session, *parsed, token, started_after)
+    return user if user is not None and user.is_active else None
 
 
 def user_by_session_id(session_id: str) -> User | None:

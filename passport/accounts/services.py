@@ -155,6 +155,36 @@ def create_user(
     return user
 
 
+def create_invited_account(
+    session: Session,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    role: Role,
+    provider_id: int | None,
+    board_id: int | None,
+    staff_admin: bool,
+) -> User:
+    """The account an accepted invitation makes (``accounts.invitations.accept``); the
+    invitation proved the address, so it counts as confirmed."""
+    user = _new_user(
+        session,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+        role=role,
+        provider_id=provider_id,
+        board_id=board_id,
+    )
+    user.email_verified_at = utcnow()
+    user.is_staff_admin = staff_admin
+    session.flush()
+    return user
+
+
 def _set_password(session: Session, user: User, new_password: str, action: str, ip: str | None):
     check_password_policy(
         new_password, [user.email, user.first_name, user.last_name], field="new_password"

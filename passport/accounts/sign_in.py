@@ -129,7 +129,7 @@ def authenticate(
         spend_one_verification(password)
         note_failed_sign_in(session, key, now=now)
         return None
-    if not verify_password(user.password_hash, password) or not user.is_active_account:
+    if not verify_password(user.password_hash, password) or not user.is_active:
         note_failed_sign_in(session, key, user=user, now=now)
         return None
     if needs_rehash(user.password_hash):

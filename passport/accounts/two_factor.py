@@ -100,10 +100,16 @@ def disable(session: Session, user: User, ip: str | None = None) -> None:
     """Forget the authenticator app and the recovery codes. For roles that require two
     factors this is how staff move to a new phone: the enrolment guard sends them straight
     to the setup page, and they can reach nothing else until they have enrolled again."""
-    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
-    session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    forget(session, user)
     record_own_action(session, user, "user.two_factor_disabled", ip)
     session.flush()
+
+
+def forget(session: Session, user: User) -> None:
+    """Forget the account's authenticator app and recovery codes (its owner turning it
+    off, or a colleague resetting it: ``accounts.staff.reset_two_factor``)."""
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
 def _digest(code: str) -> str:

@@ -73,3 +73,10 @@ def user_of(
             UserSession.created_at > started_after,
         )
     )
+
+
+def end_all_of(session: Session, user_ids: sa.Select) -> None:
+    """Every session of every account ``user_ids`` selects ends (a board or provider
+    deactivated: its staff are signed out at once)."""
+    session.execute(sa.delete(UserSession).where(UserSession.user_id.in_(user_ids)))
+    session.flush()

@@ -260,7 +260,7 @@ def request_reset() -> str | Response:
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = user_by_email(db.session, form.email.data)
-        if user is not None and user.is_active_account:
+        if user is not None and user.is_active:
             token = services.make_reset_token(current_app.config["SECRET_KEY"], user)
             link = external_url("accounts.reset_password", token=token)
             security_message(

@@ -11,8 +11,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from passport.accounts.access import client_ip, requires
-from passport.accounts.permissions import Permission
+from passport.accounts.permissions import Permission, Role
 from passport.accounts.queries import list_users
+from passport.accounts.staff import Tenant
+from passport.accounts.staff_pages import staff_panel
 from passport.admin.forms import ClearIdentityChecksForm, MoveLinkForm
 from passport.audit import export, logs
 from passport.extensions import db
@@ -37,16 +39,18 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def home() -> str:
     boards = list(db.session.scalars(sa.select(Board).order_by(Board.code)))
     providers = list(db.session.scalars(sa.select(Provider).order_by(Provider.name)))
-    staff = [user for user in list_users(db.session) if user.role != "physician"]
+    all_staff = [user for user in list_users(db.session) if user.role != "physician"]
     contested = contested_claims(db.session)
     return render_template(
         "admin/home.html",
         move_form=MoveLinkForm(formdata=None),
         boards=boards,
         providers=providers,
-        staff=staff,
+        all_staff=all_staff,
         contested=contested,
         holders=current_holders(db.session, {attempt.licensee_id for attempt in contested}),
+        # The administrators themselves, managed with the same panel as any tenant's staff.
+        **staff_panel(db.session, Tenant(Role.ADMIN), url_for("admin.home")),
     )
 
 

@@ -24,6 +24,7 @@ from passport.api.models import ApiClient, ApiToken, digest
 from passport.api.problems import problem
 from passport.db import utcnow
 from passport.extensions import db
+from passport.reporting.models import Provider
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOKEN_LIFETIME_SECONDS = 3600
@@ -39,7 +40,10 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
 
 def _query_client(client_id: str) -> ApiClient | None:
     client = db.session.scalar(sa.select(ApiClient).where(ApiClient.client_id == client_id))
-    return None if client is None or client.is_revoked else client
+    # A deactivated provider reports nothing: its clients get no token.
+    if client is None or client.is_revoked or not client.provider.active:
+        return None
+    return client
 
 
 def _save_token(token: dict[str, Any], request: Any) -> None:
@@ -61,8 +65,13 @@ def _save_token(token: dict[str, Any], request: Any) -> None:
 
 class _DigestBearerTokenValidator(BearerTokenValidator):
     def authenticate_token(self, token_string: str) -> ApiToken | None:
+        # The provider's ``active`` is read with the token: deactivating it stops its
+        # tokens at once, as revoking a client does.
         return db.session.scalar(
-            sa.select(ApiToken).where(ApiToken.access_token == digest(token_string))
+            sa.select(ApiToken)
+            .join(ApiClient, ApiClient.id == ApiToken.api_client_id)
+            .join(Provider, Provider.id == ApiClient.provider_id)
+            .where(ApiToken.access_token == digest(token_string), Provider.active.is_(True))
         )
 
 

@@ -27,8 +27,8 @@ from passport.audit.samples import case_in
 from passport.db import utcnow
 from passport.errors import Conflict, Forbidden, NotFound, ValidationError
 from passport.notifications import events as notifications
-from passport.requirements.rules import requirement_set_for
-from passport.roster.models import Board, LicenseLink
+from passport.roster.models import LicenseLink
+from passport.roster.requirement_sets import requirement_set_of_board
 from passport.trail.services import record_event
 from passport.transcripts.certificates import StoredCertificate
 
@@ -102,8 +102,7 @@ def linked_physician_ids(session: Session, licensee_id: int) -> list[int]:
 
 def requirement_choices(session: Session, board_id: int) -> list[tuple[str, str]]:
     """The rules of the board's requirement set, as (rule id, label)."""
-    code = session.scalar(sa.select(Board.code).where(Board.id == board_id))
-    rs = requirement_set_for(code) if code else None
+    rs = requirement_set_of_board(session, board_id)
     return [(rule.id, rule.label) for rule in rs.rules] if rs else []
 
 

@@ -31,8 +31,8 @@ from passport.compliance.models import RequirementOnFile
 from passport.errors import Conflict, DomainError
 from passport.extensions import db
 from passport.forms import choices
-from passport.requirements.rules import requirement_set_for
 from passport.roster.models import Licensee, LicenseLink
+from passport.roster.requirement_sets import requirement_set_of
 from passport.sqlite_transactions import writes_on_get
 from passport.transcripts.certificates import certificate_path
 from passport.transcripts.models import SelfReportedCredit
@@ -46,7 +46,7 @@ def _certificate_dir() -> Path:
 
 def on_file_form(licensee: Licensee) -> OnFileForm:
     form = OnFileForm()
-    form.rule_id.choices = choices(on_file.on_file_rules(requirement_set_for(licensee.board.code)))
+    form.rule_id.choices = choices(on_file.on_file_rules(requirement_set_of(licensee.board)))
     return form
 
 
@@ -92,7 +92,7 @@ def attestations() -> str:
     return render_template(
         "board/attestations.html",
         waiting=on_file.waiting_attestations(db.session, current_user.board_id),
-        labels=on_file.rule_labels_of(current_user.board.code),
+        labels=on_file.rule_labels_of(current_user.board),
     )
 
 

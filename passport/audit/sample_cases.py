@@ -23,8 +23,7 @@ from passport.audit.models import (
 from passport.compliance.models import AuditStanding
 from passport.compliance.standings import refresh_standings, short_rule_labels
 from passport.requirements.engine import OVERALL_LABELS
-from passport.requirements.rules import requirement_set_for
-from passport.roster.models import Board
+from passport.roster.requirement_sets import requirement_set_of_board
 
 # What the page's verdict filter offers, besides each verdict itself.
 CASE_FILTERS = {"": "All cases", "open": "Open", "decided": "Decided"} | {
@@ -102,8 +101,7 @@ def case_rows(session: Session, sample: AuditSample, verdict_filter: str = "") -
             )
         )
     }
-    code = session.scalar(sa.select(Board.code).where(Board.id == sample.board_id))
-    rs = requirement_set_for(code) if code else None
+    rs = requirement_set_of_board(session, sample.board_id)
     documentation = _documentation_summaries(session, sample.id)
     hundredth = Decimal("0.01")
     rows = []

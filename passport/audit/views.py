@@ -29,9 +29,9 @@ from passport.compliance.forms import DecisionForm, OnFileForm
 from passport.extensions import db
 from passport.reporting import identity_guard
 from passport.requirements.engine import OVERALL_LABELS
-from passport.requirements.rules import requirement_set_for
 from passport.roster.claim_settling import settle_claim
 from passport.roster.queries import contested_claims, current_holders
+from passport.roster.requirement_sets import requirement_set_of
 from passport.sqlite_transactions import writes_on_get
 from passport.trail.labels import ACCESS_ACTION_LABELS, action_choices
 from passport.trail.queries import LogFilters, access_log_entries, access_log_page
@@ -154,7 +154,7 @@ def licensee(licensee_id: int) -> str:
     place = _worklist_place(found.id)
     log_look("licensee.view", found.id)
     db.session.commit()
-    rs = requirement_set_for(found.board.code)
+    rs = requirement_set_of(found.board)
     return render_template(
         "board/licensee.html",
         worklist_place=place,
@@ -165,7 +165,7 @@ def licensee(licensee_id: int) -> str:
         on_file_rules=on_file.on_file_rules(rs),
         on_file_form=OnFileForm(formdata=None),
         decision_form=DecisionForm(formdata=None),
-        rule_labels=on_file.rule_labels_of(found.board.code),
+        rule_labels=on_file.rule_labels_of(found.board),
         self_reported=licensee_self_reported(db.session, found.id),
         declaration_labels=dict(rs.content_declarations) if rs else {},
         completions=licensee_completions(db.session, found.id),

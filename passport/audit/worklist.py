@@ -22,9 +22,9 @@ from passport.compliance.models import AuditStanding
 from passport.compliance.standings import refresh_standings, short_rule_labels
 from passport.reporting.validation import parse_date
 from passport.requirements.engine import OVERALL_LABELS
-from passport.requirements.rules import requirement_set_for
 from passport.roster.identifiers import normalise_license_number
 from passport.roster.models import Board, Licensee
+from passport.roster.requirement_sets import requirement_set_of, requirement_set_of_board
 from passport.transcripts.models import OPEN_STATUSES, Discrepancy
 
 PAGE_SIZE = 50
@@ -221,8 +221,7 @@ def _order_by(window: sa.Subquery, sort: str) -> list:
 
 
 def _rows(session: Session, board_id: int, query: sa.Select, discrepancies: Counter) -> list:
-    code = session.scalar(sa.select(Board.code).where(Board.id == board_id))
-    rs = requirement_set_for(code) if code else None
+    rs = requirement_set_of_board(session, board_id)
     hundredth = Decimal("0.01")
     return [
         AuditRow(
@@ -282,5 +281,5 @@ def specialties(session: Session, board_id: int) -> list[str]:
 
 def rule_choices(board: Board) -> list[tuple[str, str]]:
     """The board's rules, for the "short on" filter."""
-    rs = requirement_set_for(board.code)
+    rs = requirement_set_of(board)
     return [(rule.id, rule.label) for rule in rs.rules] if rs else []

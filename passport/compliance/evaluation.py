@@ -33,8 +33,9 @@ from passport.requirements.engine import (
     measures_of,
     window_of,
 )
-from passport.requirements.rules import RequirementSet, requirement_set_for
+from passport.requirements.rules import RequirementSet
 from passport.roster.models import Licensee, LicenseLink
+from passport.roster.requirement_sets import requirement_set_of
 from passport.transcripts.models import SelfReportedCredit, self_reported_topics
 
 
@@ -175,8 +176,9 @@ def evaluate_licensees(
     on_file = satisfied_rules(session, ids)
     results = []
     for licensee in licensees:
-        # The board is loaded with the licensee (a joined relationship): no query of its own.
-        requirement_set = requirement_set_for(licensee.board.code)
+        # The board is loaded with the licensee (a joined relationship): no query of its own;
+        # its administrator's correction of when reporting began is folded in.
+        requirement_set = requirement_set_of(licensee.board)
         facts = facts_of(licensee, on_file.get(licensee.id, frozenset()))
         evaluation = (
             evaluate(requirement_set, facts, credits.get(licensee.id, []))

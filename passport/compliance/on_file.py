@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from passport.compliance.models import RequirementOnFile, StaleStanding
 from passport.db import utcnow
 from passport.errors import Conflict, Forbidden, NotFound, ValidationError
-from passport.requirements.rules import RequirementSet, requirement_set_for
-from passport.roster.models import Licensee
+from passport.requirements.rules import RequirementSet
+from passport.roster.models import Board, Licensee
+from passport.roster.requirement_sets import requirement_set_of
 from passport.trail.services import record_event
 
 _CHUNK = 900
@@ -62,7 +63,7 @@ def records_of(session: Session, licensee_id: int) -> list[RequirementOnFile]:
 
 
 def _rule_of(licensee: Licensee, rule_id: str) -> str:
-    rules = dict(on_file_rules(requirement_set_for(licensee.board.code)))
+    rules = dict(on_file_rules(requirement_set_of(licensee.board)))
     if rule_id not in rules:
         raise ValidationError("Choose one of the board's one-time requirements.", "rule_id")
     return rules[rule_id]
@@ -252,8 +253,8 @@ def _audit(session, actor_user_id, action, record: RequirementOnFile, ip_address
     )
 
 
-def rule_labels_of(board_code: str) -> dict[str, str]:
-    rs = requirement_set_for(board_code)
+def rule_labels_of(board: Board) -> dict[str, str]:
+    rs = requirement_set_of(board)
     return {rule.id: rule.label for rule in rs.rules} if rs else {}
 
 

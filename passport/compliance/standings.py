@@ -38,8 +38,9 @@ from passport.compliance.models import AuditStanding, StaleStanding, StandingsVe
 from passport.compliance.on_file import satisfied_rules
 from passport.db import utcnow
 from passport.requirements.engine import LicenseeFacts, evaluate_totals
-from passport.requirements.rules import RequirementSet, requirement_set_for
-from passport.roster.models import Board, Licensee
+from passport.requirements.rules import RequirementSet
+from passport.roster.models import Licensee
+from passport.roster.requirement_sets import requirement_set_of_board
 
 # Bump when the engine's results change for the same requirement set and credit, so every
 # standing is evaluated again on the next refresh.
@@ -129,8 +130,7 @@ def note_stale(session: Session, licensee_ids: Iterable[int]) -> None:
 def refresh_standings(session: Session, board_id: int) -> int:
     """Evaluate again every licensee of the board with a note (or all of them, if the
     requirement set changed); return how many. The caller commits."""
-    code = session.scalar(sa.select(Board.code).where(Board.id == board_id))
-    rs = requirement_set_for(code) if code else None
+    rs = requirement_set_of_board(session, board_id)
     if rs is None:
         return 0
     if session.get_bind().dialect.name == "postgresql":

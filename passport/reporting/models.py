@@ -56,11 +56,18 @@ ACTIVITY_TYPES = {
 
 
 class Provider(Base):
+    """An accredited CME provider. Never deleted: a deactivated provider (``active``
+    false) cannot report or sign its staff in, and everything it reported stays."""
+
     __tablename__ = "providers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     accme_id: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -25,9 +25,9 @@ from passport.compliance.on_file import on_file_rules, record_from_roster
 from passport.reporting.parsers import MAX_ROWS, FileRefused, xlsx_sheet_rows
 from passport.reporting.services import rematch_unmatched
 from passport.reporting.validation import fold, parse_date, parse_dob
-from passport.requirements.rules import requirement_set_for
 from passport.roster.identifiers import normalise_license_number, npi_is_valid
 from passport.roster.models import Board, Licensee
+from passport.roster.requirement_sets import requirement_set_of
 from passport.trail.services import record_event, record_events
 
 COLUMNS = {
@@ -135,7 +135,7 @@ ON_FILE_PREFIX = "on_file:"
 
 def on_file_rule_ids(board: Board) -> list[str]:
     """The board's one-time rules a roster column can say were met ("Pain satisfied on")."""
-    return [rule_id for rule_id, _ in on_file_rules(requirement_set_for(board.code))]
+    return [rule_id for rule_id, _ in on_file_rules(requirement_set_of(board))]
 
 
 def field_for_title(title: Any, on_file_rule_ids: Iterable[str] = ()) -> str | None:

@@ -11,7 +11,10 @@ from passport.db import DOB_CHECK, Base, UTCDateTime, utcnow
 
 
 class Board(Base):
-    """A licensing board; ``license_pattern`` is the regular expression its numbers obey."""
+    """A licensing board; ``license_pattern`` is the regular expression its numbers obey.
+
+    A board is never deleted: an administrator deactivates it (``active``), its staff can
+    no longer sign in, and its roster, audits and trail stay as they were."""
 
     __tablename__ = "boards"
 
@@ -21,7 +24,18 @@ class Board(Base):
     state: Mapped[str] = mapped_column(sa.String(2))
     license_pattern: Mapped[str] = mapped_column(sa.String(100))
     license_example: Mapped[str] = mapped_column(sa.String(20))
+    # Which file of ``passport/requirements/sets`` holds its rules (its ``board`` key);
+    # none means the file named by the board's own code.
+    requirement_set: Mapped[str | None] = mapped_column(sa.String(20))
+    # An administrator's correction of the set's ``reporting_began_on``; folded into the
+    # set where it is looked up (``compliance.board_rules``), so standings follow it.
+    reporting_began_on: Mapped[date | None] = mapped_column(sa.Date)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def requirement_set_code(self) -> str:
+        return self.requirement_set or self.code
 
 
 class Licensee(Base):

@@ -24,6 +24,24 @@ TRAIL_ACTION_LABELS = {
     "user.two_factor_enabled": "Two-factor sign-in turned on",
     "user.two_factor_disabled": "Two-factor sign-in turned off",
     "user.recovery_code_used": "Recovery code used",
+    "user.disabled": "Account disabled",
+    "user.enabled": "Account enabled again",
+    "user.two_factor_reset": "Two-factor sign-in reset by a colleague",
+    "user.staff_admin_granted": "Made a staff administrator",
+    "user.staff_admin_revoked": "No longer a staff administrator",
+    "invitation.sent": "Invitation sent",
+    "invitation.resent": "Invitation sent again",
+    "invitation.withdrawn": "Invitation withdrawn",
+    "invitation.accepted": "Invitation accepted",
+    # boards and providers
+    "board.created": "Board added",
+    "board.updated": "Board changed",
+    "board.deactivated": "Board deactivated",
+    "board.reactivated": "Board reactivated",
+    "provider.created": "Provider added",
+    "provider.updated": "Provider changed",
+    "provider.deactivated": "Provider deactivated",
+    "provider.reactivated": "Provider reactivated",
     # the roster and license links
     "roster.imported": "Roster imported",
     "licensee.created": "Licensee added to the roster",
@@ -101,6 +119,7 @@ OBJECT_LABELS = {
     "documentation_document": "Document",
     "provider": "Provider",
     "board": "Board",
+    "invitation": "Invitation",
 }
 
 # The words for the keys of an entry's detail; a key not listed reads as its own words.
@@ -142,6 +161,18 @@ DETAIL_LABELS = {
     "source": "from",
     "state": "state",
     "satisfied_on": "met on",
+    "email": "e-mail",
+    "code": "code",
+    "accme_id": "ACCME provider ID",
+    "invitation_id": "invitation",
+    "name": "name",
+    "requirement_set": "requirement set",
+    "reporting_began_on": "reporting began on",
+    "license_pattern": "license number pattern",
+    "license_example": "example license number",
+    "contact_name": "contact",
+    "contact_email": "contact e-mail",
+    "contact_phone": "contact phone",
 }
 
 

@@ -17,8 +17,8 @@ from passport.compliance.forms import AttestationForm
 from passport.errors import Conflict, ValidationError
 from passport.extensions import db
 from passport.forms import show_validation_error
-from passport.requirements.rules import requirement_set_for
 from passport.roster import queries as roster_queries
+from passport.roster.requirement_sets import requirement_set_of
 from passport.transcripts.certificates import store_certificate
 
 bp = Blueprint("attestations", __name__, url_prefix="/physician")
@@ -29,7 +29,7 @@ bp = Blueprint("attestations", __name__, url_prefix="/physician")
 def attest(link_id: int, rule_id: str) -> str | Response:
     link = roster_queries.link_of(db.session, current_user.id, link_id)
     licensee = link.licensee
-    rules = dict(on_file.on_file_rules(requirement_set_for(licensee.board.code)))
+    rules = dict(on_file.on_file_rules(requirement_set_of(licensee.board)))
     if rule_id not in rules:
         abort(404)
     form = AttestationForm()

@@ -33,9 +33,9 @@ from passport.extensions import db, limiter
 from passport.forms import choices, show_error, show_validation_error
 from passport.reporting.queries import topic_choices
 from passport.requirements.engine import NOT_EVIDENCED, OVERDUE, SHORT
-from passport.requirements.rules import requirement_set_for
 from passport.roster import queries as roster_queries
 from passport.roster import services as linking
+from passport.roster.requirement_sets import requirement_set_of
 from passport.transcripts import discrepancies, discrepancy_queries, link_notices, queries, services
 from passport.transcripts.certificates import certificate_path, store_certificate
 from passport.transcripts.filters import CYCLES, VIEWS, TranscriptFilters
@@ -211,7 +211,7 @@ def _attest_urls(link, evaluation) -> dict[str, str]:  # noqa: ANN001 - LicenseL
     """Where the physician can attest each one-time rule not met in Passport's credit."""
     if evaluation is None:
         return {}
-    attestable = dict(on_file.on_file_rules(requirement_set_for(link.licensee.board.code)))
+    attestable = dict(on_file.on_file_rules(requirement_set_of(link.licensee.board)))
     return {
         rule.rule_id: url_for("attestations.attest", link_id=link.id, rule_id=rule.rule_id)
         for rule in evaluation.rules

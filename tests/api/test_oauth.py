@@ -120,3 +120,20 @@ def test_unknown_grant_types_are_refused(app, credentials):
     )
     assert response.status_code == 400
     assert response.json()["error"] == "unsupported_grant_type"
+
+
+def test_a_deactivated_provider_reports_nothing_through_the_api(
+    app, db_session, world, credentials
+):
+    from passport.reporting.providers import set_provider_active
+
+    with oauth_client(app, credentials) as api:
+        assert api.get("/api/v1/completions").status_code == 200
+        set_provider_active(db_session, world.provider, False, actor_user_id=world.staff.id)
+        db_session.commit()
+        assert api.get("/api/v1/completions").status_code == 401  # its token stops at once
+        with pytest.raises(OAuthError):  # and it gets no new one
+            api.fetch_token(TOKEN_URL, grant_type="client_credentials")
+        set_provider_active(db_session, world.provider, True, actor_user_id=world.staff.id)
+        db_session.commit()
+        assert api.get("/api/v1/completions").status_code == 200

@@ -11,6 +11,7 @@ from typing import Any
 
 from passport.models import Upload
 from tests import factories
+from tests.foundation.staff_tenant_cases import ADMIN_ONLY_ROUTES, STAFF_TENANT_CASES
 from tests.foundation.workflow_tenant_cases import WORKFLOW_TENANT_CASES
 
 TenantCase = Callable[[Any], tuple[Any, dict[str, Any], str]]
@@ -293,6 +294,8 @@ TENANT_CASES: dict[str, TenantCase] = {
 
 # The audit workflow's routes (issue 21, items 5 and 6), kept in their own module.
 TENANT_CASES |= WORKFLOW_TENANT_CASES
+# Managing staff (issue 25): staff administrators reach their own colleagues only.
+TENANT_CASES |= STAFF_TENANT_CASES
 
 # Routes with an id that is not tenant-scoped, and why.
 UNSCOPED_ROUTES = {
@@ -301,3 +304,4 @@ UNSCOPED_ROUTES = {
     "notifications.retry_delivery": "administrators see every delivery; no tenant",
     "audit.audit_export": "the argument is the file format; the export covers the user's own board",
 }
+UNSCOPED_ROUTES |= ADMIN_ONLY_ROUTES
