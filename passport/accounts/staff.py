@@ -168,3 +168,32 @@ def staff_of(session: Session, tenant: Tenant) -> list[User]:
             .order_by(User.is_active_account.desc(), User.last_name, User.first_name)
         )
     )
+
+
+def set_organization_active(
+    session: Session,
+    organization,  # noqa: ANN001 - a Board or a Provider: anything with ``active`` and ``id``
+    active: bool,
+    *,
+    object_type: str,
+    action: str,
+    staff: sa.ColumnElement[bool],
+    actor_user_id: int,
+    ip_address: str | None = None,
+) -> None:
+    """Deactivate (the sessions of its staff, ``staff`` selecting them, end now) or
+    reactivate a board or a provider, with its entry (``action``) in the audit trail."""
+    if organization.active == active:
+        return
+    organization.active = active
+    if not active:
+        user_sessions.end_all_of(session, sa.select(User.id).where(staff))
+    record_event(
+        session,
+        actor_user_id=actor_user_id,
+        action=action,
+        object_type=object_type,
+        object_id=organization.id,
+        ip_address=ip_address,
+    )
+    session.flush()

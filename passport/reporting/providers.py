@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
-from passport.accounts import user_sessions
 from passport.accounts.models import User
+from passport.accounts.staff import set_organization_active
 from passport.errors import Conflict, ValidationError
 from passport.reporting.models import Provider
 from passport.trail.services import record_event
@@ -135,17 +135,13 @@ def set_provider_active(
     ip_address: str | None = None,
 ) -> None:
     """Deactivate (its staff's sessions end now) or reactivate a provider."""
-    if provider.active == active:
-        return
-    provider.active = active
-    if not active:
-        user_sessions.end_all_of(session, sa.select(User.id).where(User.provider_id == provider.id))
-    record_event(
+    set_organization_active(
         session,
-        actor_user_id=actor_user_id,
-        action="provider.reactivated" if active else "provider.deactivated",
+        provider,
+        active,
         object_type="provider",
-        object_id=provider.id,
+        action="provider.reactivated" if active else "provider.deactivated",
+        staff=User.provider_id == provider.id,
+        actor_user_id=actor_user_id,
         ip_address=ip_address,
     )
-    session.flush()

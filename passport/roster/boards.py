@@ -15,8 +15,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from passport.accounts import user_sessions
 from passport.accounts.models import User
+from passport.accounts.staff import set_organization_active
 from passport.errors import Conflict, ValidationError
 from passport.requirements.rules import requirement_sets
 from passport.roster.models import Board
@@ -158,17 +158,13 @@ def set_board_active(
     ip_address: str | None = None,
 ) -> None:
     """Deactivate (its staff's sessions end now) or reactivate a board."""
-    if board.active == active:
-        return
-    board.active = active
-    if not active:
-        user_sessions.end_all_of(session, sa.select(User.id).where(User.board_id == board.id))
-    record_event(
+    set_organization_active(
         session,
-        actor_user_id=actor_user_id,
-        action="board.reactivated" if active else "board.deactivated",
+        board,
+        active,
         object_type="board",
-        object_id=board.id,
+        action="board.reactivated" if active else "board.deactivated",
+        staff=User.board_id == board.id,
+        actor_user_id=actor_user_id,
         ip_address=ip_address,
     )
-    session.flush()
